@@ -1,0 +1,86 @@
+"""SimulatorProcess: the local WebAPI simulator as a child process, for ``--demo``.
+
+The simulator runs in its own process so the workstation talks to it exactly as to the
+real cloud, over loopback sockets, and so its price feed never competes with the GUI for
+the interpreter lock.
+
+Imports: the standard library and desktop.config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import sys
+
+from desktop.config import Credentials
+
+_log = logging.getLogger(__name__)
+
+DEMO_CLIENT_ID = "demo-dealer"
+DEMO_CLIENT_SECRET = "demo-secret"
+_LISTENING = re.compile(rb"^Listening on (http://\S+)\s*$")
+
+
+class SimulatorProcess:
+    """Starts ``python -m desktop.simulator`` on a free loopback port and stops it again."""
+
+    def __init__(self, *, seed: int = 1, tick_rate: float | None = None, start_timeout_s: float = 20.0) -> None:
+        self._seed = seed
+        self._tick_rate = tick_rate
+        self._start_timeout = start_timeout_s
+        self._process: asyncio.subprocess.Process | None = None
+        self.url: str | None = None
+
+    def command(self) -> list[str]:
+        """The child's command line."""
+        cmd = [sys.executable, "-m", "desktop.simulator", "--host", "127.0.0.1", "--port", "0"]
+        cmd += ["--seed", str(self._seed)]
+        if self._tick_rate is not None:
+            cmd += ["--tick-rate", str(self._tick_rate)]
+        return cmd
+
+    async def start(self) -> Credentials:
+        """Start the child and wait for its ``Listening on`` line; return demo credentials.
+
+        Raises:
+            RuntimeError: the simulator exited or stayed silent; the message has its output.
+        """
+        self._process = await asyncio.create_subprocess_exec(
+            *self.command(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        )
+        try:
+            self.url = await asyncio.wait_for(self._read_url(), self._start_timeout)
+        except TimeoutError:
+            await self.stop()
+            raise RuntimeError(f"the simulator did not start within {self._start_timeout:.0f} s") from None
+        return Credentials(self.url, self.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+
+    async def _read_url(self) -> str:
+        assert self._process is not None
+        assert self._process.stdout is not None
+        seen: list[bytes] = []
+        async for line in self._process.stdout:
+            match = _LISTENING.match(line)
+            if match:
+                return match.group(1).decode()
+            seen.append(line)
+        await self._process.wait()
+        output = b"".join(seen[-20:]).decode(errors="replace")
+        raise RuntimeError(f"the simulator exited with code {self._process.returncode}:\n{output}")
+
+    async def stop(self) -> None:
+        """Terminate the child (kill it if it does not go within 3 s)."""
+        process, self._process = self._process, None
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 3.0)
+        except TimeoutError:
+            _log.warning("simulator did not stop on SIGTERM; killing it")
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()

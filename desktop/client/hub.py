@@ -1,0 +1,172 @@
+"""TickHub: a supervisor around pysignalr that keeps the MT4 v2 tick hub connected.
+
+pysignalr alone is not enough for an all-day workstation (stack-notes §3.1, §3.5):
+it does not authorise ``negotiate`` with its token factory, an exception in a callback
+kills the connection, a server ``Close`` ends ``run()``, a refused connection at start is
+not retried, and its retry budget is spent over the process lifetime and never reset.
+So every connection here is a fresh ``SignalRClient`` with a fresh token in its headers;
+callbacks never raise; any loss ends that client, and the supervisor reconnects with its
+own backoff (reset after every successful connection) and resubscribes every symbol.
+
+Imports: pysignalr, psygnal, desktop.client, desktop.domain, the standard library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from psygnal import Signal
+from pysignalr.client import SignalRClient
+from pysignalr.messages import CompletionMessage
+
+from desktop.client.backoff import Backoff
+from desktop.client.wire import parse_time
+from desktop.domain.models import ConnectionState, ConnectionStatus
+
+_log = logging.getLogger(__name__)
+
+TickSink = Callable[[str, float, float, float], None]
+"""Receives ``(symbol, bid, ask, time)`` for every tick; must not block."""
+
+
+class _ConnectionLost(Exception):
+    """Raised from pysignalr's close callback to end its run() and hand control back here."""
+
+
+class TickHub:
+    """Keeps one live subscription of a set of symbols on ``/hubs/mt4/v2``.
+
+    Signals (on the asyncio loop thread):
+        status_changed(ConnectionStatus): connecting, connected, or reconnecting with a reason.
+    """
+
+    status_changed = Signal(object)
+
+    def __init__(
+        self,
+        url: Callable[[], str],
+        token: Callable[[], Awaitable[str]],
+        sink: TickSink,
+        *,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self._url = url
+        self._token = token
+        self._sink = sink
+        self._backoff = backoff or Backoff()
+        self._symbols: dict[str, None] = {}
+        self._ever_connected = False
+        self.connections = 0
+        self.bad_payloads = 0
+
+    def subscribe(self, symbols: list[str]) -> None:
+        """Add ``symbols`` to the set subscribed on every (re)connection."""
+        self._symbols.update(dict.fromkeys(symbols))
+
+    async def run(self) -> None:
+        """Connect, and reconnect after every loss, until cancelled."""
+        attempt = 0
+        while True:
+            self._emit(ConnectionState.RECONNECTING if self._ever_connected else ConnectionState.CONNECTING)
+            connected_before = self.connections
+            reason = await self._run_once()
+            if self.connections > connected_before:
+                attempt = 0
+            delay = self._backoff.delay(attempt)
+            attempt += 1
+            self._emit(ConnectionState.RECONNECTING, f"{reason}; retrying in {delay:.1f} s")
+            await asyncio.sleep(delay)
+
+    async def _run_once(self) -> str:
+        """Run one connection until it is lost; return why it ended, in words."""
+        client: SignalRClient | None = None
+        try:
+            client = self._build_client(await self._token())
+            await client.run()
+        except _ConnectionLost:
+            return "connection lost"
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure of one connection is retried
+            _log.warning("tick hub connection failed: %r", exc)
+            return describe(exc)
+        finally:
+            if client is not None:
+                await _close_socket(client)
+        return "connection ended"
+
+    def _build_client(self, token: str) -> SignalRClient:
+        client = SignalRClient(self._url(), headers={"Authorization": f"Bearer {token}"})
+        # pysignalr copies its headers (the token) into every hub message; the transport keeps
+        # its own reference for the HTTP handshake (stack-notes §3.2).
+        client._headers = {}
+        client.on("OnTick", self._on_tick)
+        client.on("OnConnectionStatus", self._on_connection_status)
+        client.on_open(lambda: self._on_open(client))
+        client.on_close(self._on_close)
+        return client
+
+    async def _on_open(self, client: SignalRClient) -> None:
+        self.connections += 1
+        self._ever_connected = True
+        for symbol in self._symbols:
+            # pysignalr annotates arguments as dicts; the hub method takes the symbol string.
+            await client.send("SubscribeToTicks", [symbol], on_invocation=self._on_subscribed)  # type: ignore[list-item]
+        self._emit(ConnectionState.CONNECTED)
+
+    async def _on_close(self) -> None:
+        raise _ConnectionLost
+
+    async def _on_subscribed(self, message: Any) -> None:
+        if isinstance(message, CompletionMessage) and message.error:
+            _log.warning("subscription refused: %s", message.error)
+
+    async def _on_tick(self, args: list[Any]) -> None:
+        for payload in args:
+            try:
+                self._sink(
+                    payload["symbol"],
+                    float(payload["bid"]),
+                    float(payload["ask"]),
+                    parse_time(payload.get("lastTime")),
+                )
+            except Exception:  # noqa: BLE001 - one bad payload must never end the feed
+                self.bad_payloads += 1
+                if self.bad_payloads <= 10:
+                    _log.exception("bad tick payload %r", payload)
+
+    async def _on_connection_status(self, args: list[Any]) -> None:
+        payload = args[0] if args else {}
+        if isinstance(payload, dict) and payload.get("connected") is False:
+            self._emit(ConnectionState.RECONNECTING, "the WebAPI lost its trade server")
+        elif self._ever_connected:
+            self._emit(ConnectionState.CONNECTED)
+
+    def _emit(self, state: ConnectionState, detail: str = "") -> None:
+        try:
+            self.status_changed.emit(ConnectionStatus(state, detail))
+        except Exception:  # noqa: BLE001 - a listener's bug must not stop the supervisor
+            _log.exception("status listener failed")
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason for a failed connection, for the status bar."""
+    name = type(exc).__name__
+    if name == "AuthorizationError":
+        return "the hub refused the access token"
+    if isinstance(exc, OSError) or "Connector" in name:
+        return "cannot reach the hub"
+    text = str(exc).strip()
+    return f"{name}: {text}" if text else name
+
+
+async def _close_socket(client: SignalRClient) -> None:
+    websocket = getattr(client._transport, "_ws", None)
+    if websocket is not None:
+        try:
+            await asyncio.wait_for(websocket.close(), 2.0)
+        except Exception:  # noqa: BLE001 - best effort on a connection already given up
+            _log.debug("closing a lost hub socket failed", exc_info=True)

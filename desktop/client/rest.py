@@ -1,0 +1,177 @@
+"""WebApi: the workstation's REST calls, made through the vendor's async SDK (mywebapi-sdk).
+
+The SDK does OIDC discovery, token caching, the resend after a 401, the v2 envelope,
+``ApiError`` and the ``Idempotency-Key`` header; this class picks the operations the
+workstation needs, decodes their payloads with :mod:`desktop.client.wire` and translates
+failures with :mod:`desktop.client.errors`.
+
+Imports: httpx, cplugin_webapi_sdk, desktop.client, desktop.config, desktop.domain.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import httpx
+from cplugin_webapi_sdk import CPluginWebApiAsyncClient, unwrap, unwrap_with_meta
+from cplugin_webapi_sdk._generated.api.mt4_v_2_margins import (
+    get_api_v_2_mt4_trade_platform_margin_level_request_login as margin_level_request,
+)
+from cplugin_webapi_sdk._generated.api.mt4_v_2_margins import (
+    get_api_v_2_mt4_trade_platform_margins_get as margins_get,
+)
+from cplugin_webapi_sdk._generated.api.mt4_v_2_prices import (
+    get_api_v_2_mt4_trade_platform_tick_info_last as tick_info_last,
+)
+from cplugin_webapi_sdk._generated.api.mt4_v_2_trades import (
+    post_api_v_2_mt4_trade_platform_trade_transaction as trade_transaction,
+)
+from cplugin_webapi_sdk._generated.api.mt4_v_2_users import (
+    get_api_v_2_mt4_trade_platform_user_record_request_login as user_record_request,
+)
+from cplugin_webapi_sdk._generated.models.mt4_trade_transaction import MT4TradeTransaction
+
+from desktop.client import wire
+from desktop.client.errors import translated
+from desktop.config import Credentials
+from desktop.domain.errors import InvalidInput
+from desktop.domain.models import Account, BalanceOperation, MarginSnapshot, Quote, SymbolSpec, TradePlatform
+
+USERS_PAGE = 1000
+TRADE_TIMEOUT_S = 5.0
+"""Server deadline of a balance operation: the WebAPI's default for trade operations."""
+
+
+class WebApi:
+    """REST access to one trade platform of the CPlugin Cloud WebAPI."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        request_timeout_s: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._api_url = credentials.api_url.rstrip("/")
+        self._read_timeout = request_timeout_s
+        self._sdk = CPluginWebApiAsyncClient(
+            env="custom",
+            api_base_url=self._api_url,
+            authority=credentials.auth_url,
+            client_id=credentials.client_id,
+            client_secret=credentials.client_secret,
+            transport=transport,
+        )
+        self._platform: UUID | None = None
+
+    def use_platform(self, platform_id: str) -> None:
+        """Direct every following call to the trade platform ``platform_id`` (a GUID)."""
+        try:
+            self._platform = UUID(platform_id)
+        except ValueError:
+            raise InvalidInput(f"'{platform_id}' is not a trade platform id (a GUID).") from None
+
+    def hub_url(self) -> str:
+        """URL of the MT4 v2 SignalR hub bound to the chosen platform."""
+        return f"{self._api_url}/hubs/mt4/v2?tradePlatform={self._tp()}"
+
+    async def access_token(self) -> str:
+        """A valid bearer token for the hub, fetched or reused by the SDK's token cache."""
+        async with translated("Sign-in"):
+            # The SDK's public current_token() is synchronous (it would block the loop on a
+            # refresh); its auth object's async getter shares the same cache and lock.
+            token: str = await self._sdk._auth._get_token_async(force=False)
+        return token
+
+    async def trade_platforms(self) -> list[TradePlatform]:
+        """Every trade platform the credentials can reach."""
+        async with translated("Listing trade platforms"):
+            rows = await self._sdk.list_trade_platforms()
+        return [wire.trade_platform(row) for row in rows]
+
+    async def server_time(self) -> datetime:
+        """The trade server's clock."""
+        async with translated("Reading the server time"):
+            text = await self._sdk.mt4.get_server_time(self._tp(), request_timeout=self._read_timeout)
+        return datetime.fromtimestamp(wire.parse_time(text), tz=UTC)
+
+    async def symbols(self) -> list[SymbolSpec]:
+        """Every symbol configured on the trade server."""
+        async with translated("Loading symbols"):
+            rows = await self._sdk.mt4.list_symbol_configs(self._tp(), request_timeout=self._read_timeout)
+        return [wire.symbol_spec(row) for row in rows]
+
+    async def last_ticks(self) -> list[Quote]:
+        """The last known quote of every symbol."""
+        rows = await self._call("Loading last prices", tick_info_last)
+        return [wire.tick_info(row) for row in rows]
+
+    async def accounts(self) -> list[Account]:
+        """Every account (paged ``UsersRequest``) joined with its margin figures (``MarginsGet``)."""
+        users: list[dict[str, Any]] = []
+        async with translated("Loading accounts"):
+            async for page in self._sdk.paged(self._users_page):
+                users.extend(page)
+        snapshots = {s.login: s for s in await self.margins()}
+        return [wire.account(user, snapshots.get(int(user["login"]))) for user in users]
+
+    async def margins(self) -> list[MarginSnapshot]:
+        """Current margin figures of every account."""
+        rows = await self._call("Loading margins", margins_get)
+        return [wire.margin_snapshot(row) for row in rows]
+
+    async def account(self, login: int) -> Account:
+        """One account read live from the trade server, with its margin."""
+        user = await self._call(f"Reading account {login}", user_record_request, login=login)
+        level = await self._call(f"Reading the margin of {login}", margin_level_request, login=login)
+        return wire.account(user, wire.margin_snapshot(level))
+
+    async def balance(self, operation: BalanceOperation) -> tuple[int, str | None]:
+        """Send a balance or credit operation; return the server's ticket and activity id.
+
+        The operation's idempotency key goes out as ``Idempotency-Key``: a repeat with the
+        same key is answered with the first result and applies nothing.
+        """
+        body = MT4TradeTransaction.from_dict(
+            {
+                "tradeTransactionType": "BrBalance",
+                "tradeCommand": operation.kind.trade_command,
+                "orderBy": operation.login,
+                "price": float(operation.signed_amount),
+                "comment": operation.comment,
+            }
+        )
+        what = f"{operation.kind.label} of {operation.amount:,.2f} on account {operation.login}"
+        async with translated(what):
+            raw = await self._sdk.mt4.raw(
+                trade_transaction,
+                idempotency_key=operation.idempotency_key,
+                request_timeout=TRADE_TIMEOUT_S,
+                trade_platform=self._tp(),
+                body=body,
+            )
+            data, meta = unwrap_with_meta(raw)
+        return int(data.get("order") or 0), meta.activity_id if meta else None
+
+    async def aclose(self) -> None:
+        """Close the SDK's HTTP client."""
+        await self._sdk.aclose()
+
+    async def _users_page(self, cursor: str | None) -> Any:
+        return await self._sdk.mt4.users_request(
+            self._tp(), cursor=cursor, limit=USERS_PAGE, request_timeout=self._read_timeout
+        )
+
+    async def _call(self, what: str, op_module: Any, **params: Any) -> Any:
+        async with translated(what):
+            raw = await self._sdk.mt4.raw(
+                op_module, request_timeout=self._read_timeout, trade_platform=self._tp(), **params
+            )
+            return unwrap(raw)
+
+    def _tp(self) -> UUID:
+        if self._platform is None:
+            raise RuntimeError("use_platform() must be called first")
+        return self._platform

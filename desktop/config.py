@@ -1,0 +1,43 @@
+"""Typed settings of one Dealer Desk session: where the WebAPI is and how the UI paces itself.
+
+Imports: the standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+PRODUCTION_API = "https://cloud.mywebapi.com"
+PRODUCTION_AUTH = "https://auth.cplugin.net"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Where to connect and with which OAuth2 client."""
+
+    api_url: str
+    auth_url: str
+    client_id: str
+    client_secret: str
+    trade_platform: str | None = None  # GUID; None = ask the user / take the only one
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Pacing and limits of the workstation.
+
+    Attributes:
+        frame_ms: the UI frame clock: quotes reach the grids and chart at most this often.
+        chart_points: how many ticks of the selected symbol the chart shows.
+        margins_refresh_s: how often the account grid's equity and margin are refreshed.
+        max_amount: the largest amount one balance operation may carry.
+        request_timeout_s: server deadline sent with every REST call (X-Request-Timeout).
+    """
+
+    frame_ms: int = 50
+    chart_points: int = 5_000
+    history: int = 10_000
+    margins_refresh_s: float = 2.0
+    max_amount: Decimal = Decimal("1000000.00")
+    request_timeout_s: float = 10.0

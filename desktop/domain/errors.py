@@ -1,0 +1,64 @@
+"""The exception tree of Dealer Desk; every layer raises these and the UI shows them.
+
+    DesktopError
+    ├── InvalidInput        the operator typed something that cannot be sent; nothing was sent
+    ├── AuthFailed          the auth server refused the credentials
+    ├── ServerUnreachable   no answer from the API or auth server (DNS, refused, timeout, proxy page)
+    └── ApiFailure          the WebAPI answered with an error envelope (code, managerCode, activityId)
+
+Imports: the standard library only.
+"""
+
+from __future__ import annotations
+
+
+class DesktopError(Exception):
+    """Base of every error the workstation expects and explains to the user."""
+
+
+class InvalidInput(DesktopError):
+    """Input that cannot be sent; the message says what to fix."""
+
+
+class AuthFailed(DesktopError):
+    """The auth server refused the client credentials; the message quotes its reason."""
+
+
+class ServerUnreachable(DesktopError):
+    """The server could not be reached or did not answer in time."""
+
+
+class ApiFailure(DesktopError):
+    """An error envelope from the WebAPI.
+
+    Attributes:
+        code: the WebAPI error code (``NotFound``, ``MT4Error``, ``OutcomeUnknown`` …).
+        manager_code: the trade server's result code, e.g. ``TradeNoMoney``, if any.
+        activity_id: the server's trace id, to quote when reporting the problem.
+        outcome: the ``X-Request-Outcome`` header (``unknown``, ``in-progress`` …), if any.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        manager_code: str | int | None = None,
+        activity_id: str | None = None,
+        outcome: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.manager_code = manager_code
+        self.activity_id = activity_id
+        self.outcome = outcome
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when the operation may or may not have been applied."""
+        return self.code == "OutcomeUnknown" or self.outcome in ("unknown", "in-progress")
+
+    def __str__(self) -> str:
+        reason = f"{self.code}/{self.manager_code}" if self.manager_code is not None else self.code
+        return f"{self.message} ({reason})" if self.message else reason

@@ -1,0 +1,60 @@
+"""Workstation: one connected session with its quote feed, accounts and background tasks.
+
+This is the single object the UI receives; it wires the client objects to the services.
+
+Imports: desktop.client, desktop.domain, desktop.config, desktop.services.
+"""
+
+from __future__ import annotations
+
+from psygnal import Signal
+
+from desktop.client.hub import TickHub
+from desktop.client.rest import WebApi
+from desktop.config import AppConfig, Credentials
+from desktop.domain.models import TradePlatform
+from desktop.domain.quote_book import QuoteBook
+from desktop.services.accounts import AccountService
+from desktop.services.quotes import QuoteService
+from desktop.services.session import Session
+from desktop.services.tasks import TaskOwner
+
+
+class Workstation:
+    """Everything one connected window needs, started and closed together.
+
+    Signals (on the asyncio loop thread):
+        started(TradePlatform): the session is open, symbols and accounts are loaded.
+    """
+
+    started = Signal(object)
+
+    def __init__(self, credentials: Credentials, config: AppConfig) -> None:
+        self.config = config
+        self.tasks = TaskOwner()
+        self.book = QuoteBook(history=config.history)
+        self.api = WebApi(credentials, request_timeout_s=config.request_timeout_s)
+        self.hub = TickHub(self.api.hub_url, self.api.access_token, self.book.apply)
+        self.session = Session(self.api)
+        self.quotes = QuoteService(self.api, self.hub, self.book, self.tasks)
+        self.accounts = AccountService(
+            self.api, self.tasks, refresh_s=config.margins_refresh_s, max_amount=config.max_amount
+        )
+        self._platform_id = credentials.trade_platform
+
+    async def start(self) -> TradePlatform:
+        """Open the session, start the tick feed and load the accounts.
+
+        Raises:
+            AuthFailed, ServerUnreachable, ApiFailure, InvalidInput: the session could not open.
+        """
+        platform = await self.session.open(self._platform_id)
+        await self.quotes.start()
+        await self.accounts.load()
+        self.started.emit(platform)
+        return platform
+
+    async def aclose(self) -> None:
+        """Stop every background task and close the network clients."""
+        await self.tasks.aclose()
+        await self.api.aclose()
