@@ -63,6 +63,10 @@ class AccountService:
         self._tasks.spawn("margin-refresh", self._refresh_forever())
         return accounts
 
+    def all(self) -> tuple[Account, ...]:
+        """Every account as last seen, in load order (empty before :meth:`load`)."""
+        return tuple(self._accounts.values())
+
     def get(self, login: int) -> Account | None:
         """The account with ``login`` as last seen, or ``None``."""
         return self._accounts.get(login)

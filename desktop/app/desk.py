@@ -1,0 +1,98 @@
+"""Opening a workstation window on a set of credentials, interactively or not.
+
+Imports: PySide6, the standard library, desktop.config, desktop.domain, desktop.services,
+desktop.ui.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings
+
+from desktop.config import AppConfig, Credentials
+from desktop.domain.errors import DesktopError
+from desktop.services.workstation import Workstation
+from desktop.ui.dialogs.connect import ConnectDialog
+from desktop.ui.main_window import MainWindow
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class Desk:
+    """A started workstation and its window."""
+
+    workstation: Workstation
+    window: MainWindow
+
+    async def wait_closed(self) -> None:
+        """Return once the window has closed."""
+        closed = asyncio.Event()
+        self.window.closed.connect(closed.set)
+        if self.window.isVisible():
+            await closed.wait()
+
+    async def aclose(self) -> None:
+        """Stop the window's timers and every background task; close the network clients."""
+        self.window.shut_down()
+        await self.workstation.aclose()
+
+
+async def open_desk(credentials: Credentials, config: AppConfig, settings: QSettings | None) -> Desk:
+    """Build the window, then start the workstation (the window must see its first signals).
+
+    Raises:
+        DesktopError: the session could not open; nothing is left running.
+    """
+    workstation = Workstation(credentials, config)
+    window = MainWindow(workstation, settings=settings)
+    try:
+        await workstation.start()
+    except BaseException:
+        window.shut_down()
+        window.deleteLater()
+        await workstation.aclose()
+        raise
+    return Desk(workstation, window)
+
+
+async def connect_interactively(
+    config: AppConfig, settings: QSettings | None, prefill: Credentials | None
+) -> Desk | None:
+    """Ask for credentials until a session opens; ``None`` if the user cancels."""
+    dialog = ConnectDialog(initial=prefill)
+    outcome: asyncio.Future[Desk | None] = asyncio.get_running_loop().create_future()
+    attempt: list[asyncio.Task[None]] = []
+
+    async def try_connect(credentials: Credentials) -> None:
+        try:
+            desk = await open_desk(credentials, config, settings)
+        except DesktopError as exc:
+            _log.warning("connecting failed: %s", exc)
+            dialog.show_failure(exc)
+            return
+        if outcome.done():  # cancelled meanwhile
+            await desk.aclose()
+            return
+        dialog.accept()
+        outcome.set_result(desk)
+
+    def on_submitted(credentials: Credentials) -> None:
+        attempt[:] = [asyncio.get_running_loop().create_task(try_connect(credentials), name="connect")]
+
+    def on_rejected() -> None:
+        for task in attempt:
+            task.cancel()
+        if not outcome.done():
+            outcome.set_result(None)
+
+    dialog.submitted.connect(on_submitted)
+    dialog.rejected.connect(on_rejected)
+    dialog.open()
+    try:
+        return await outcome
+    finally:
+        dialog.deleteLater()

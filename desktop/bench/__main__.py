@@ -1,0 +1,26 @@
+"""``python -m desktop.bench ingest [--rate R] [--seconds S]``: print the ingest figures."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen benchmark."""
+    parser = argparse.ArgumentParser(prog="python -m desktop.bench", description=__doc__)
+    sub = parser.add_subparsers(dest="bench", required=True)
+    ingest = sub.add_parser("ingest", help="ticks/s of a bare pysignalr client vs the app's full path")
+    ingest.add_argument("--rate", type=float, default=20_000.0, help="ticks/s the simulator offers")
+    ingest.add_argument("--seconds", type=float, default=8.0, help="length of each measurement")
+    ingest.add_argument("--warmup", type=float, default=2.0, help="seconds ignored before measuring")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop.bench.ingest import run_ingest
+
+    return run_ingest(rate=args.rate, seconds=args.seconds, warmup=args.warmup)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

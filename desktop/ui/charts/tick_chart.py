@@ -1,0 +1,187 @@
+"""TickChart: bid and ask tick lines of one symbol, redrawn at most once per UI frame.
+
+The plot items are created once; afterwards the chart only calls ``setData`` with numpy
+views of the symbol's :class:`~desktop.domain.series.PriceSeries` (no copies on our side).
+Live-curve settings follow stack-notes §5.4: pen width 1, no antialiasing, clip-to-view and
+peak downsampling, float64 epoch seconds on a UTC date axis (the same clock as the market
+watch's Time column). While "Follow" is on, the x range shows the newest ``points`` ticks and
+the y range hugs them; panning or zooming with the mouse turns Follow off.
+
+Imports: PySide6, pyqtgraph, numpy, the standard library, desktop.domain and desktop.ui.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from desktop.domain.models import SymbolSpec
+from desktop.domain.series import SeriesView
+from desktop.ui import theme
+from desktop.ui.models.columns import format_price
+
+PRICE_AXIS_WIDTH = 72
+
+
+class TickChart(QWidget):
+    """A one-symbol tick chart with a title line showing the last bid, ask and spread.
+
+    Signals:
+        None; the quotes presenter calls :meth:`set_symbol` and :meth:`set_series`.
+    """
+
+    def __init__(self, points: int = 5_000, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._points = max(2, points)
+        self._spec: SymbolSpec | None = None
+        self._bounds: tuple[float, float, float, float] | None = None  # t0, t1, low, high
+        self._title = QLabel(self)
+        self._title.setObjectName("chartTitle")
+        self._title.setTextFormat(Qt.TextFormat.RichText)
+        self.follow_button = QToolButton(self)
+        self.follow_button.setText("Follow")
+        self.follow_button.setCheckable(True)
+        self.follow_button.setChecked(True)
+        self.follow_button.setToolTip("Keep the newest ticks in view (turned off when you pan or zoom)")
+        self.follow_button.toggled.connect(self._on_follow_toggled)
+        self._plot = self._build_plot()
+        self._bid = self._make_curve(theme.BID_CURVE, "Bid")
+        self._ask = self._make_curve(theme.ASK_CURVE, "Ask")
+        self._build_layout()
+        self._show_title(None, None)
+
+    def _build_plot(self) -> Any:
+        axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+        widget = pg.PlotWidget(parent=self, background=theme.BASE, axisItems={"bottom": axis})
+        item = widget.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.showAxis("right")
+        item.hideAxis("left")
+        item.showGrid(x=True, y=True, alpha=0.12)
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        for name in ("bottom", "right"):
+            ax = item.getAxis(name)
+            ax.setPen(pg.mkPen(theme.BORDER))
+            ax.setTextPen(pg.mkPen(theme.TEXT_DIM))
+        item.getAxis("right").setWidth(PRICE_AXIS_WIDTH)
+        view = item.getViewBox()
+        view.disableAutoRange()
+        view.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
+        return widget
+
+    def _make_curve(self, colour: Any, name: str) -> Any:
+        pen = pg.mkPen(colour, width=1)
+        return self._plot.getPlotItem().plot([], [], pen=pen, name=name, antialias=False)
+
+    def _build_layout(self) -> None:
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 4, 6, 2)
+        header.addWidget(self._title, 1)
+        header.addWidget(self.follow_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self._plot, 1)
+
+    # -- public interface -------------------------------------------------------------------
+
+    @property
+    def symbol(self) -> str | None:
+        """The symbol shown, or ``None``."""
+        return None if self._spec is None else self._spec.name
+
+    @property
+    def points(self) -> int:
+        """How many of the newest ticks the chart draws."""
+        return self._points
+
+    @property
+    def bid_curve(self) -> Any:
+        """The bid line (a pyqtgraph PlotDataItem)."""
+        return self._bid
+
+    @property
+    def ask_curve(self) -> Any:
+        """The ask line (a pyqtgraph PlotDataItem)."""
+        return self._ask
+
+    @property
+    def following(self) -> bool:
+        """Whether the view keeps the newest ticks in range."""
+        return self.follow_button.isChecked()
+
+    def title_text(self) -> str:
+        """The title line as plain text (for tests and the accessible name)."""
+        return self._title.accessibleName()
+
+    def set_symbol(self, spec: SymbolSpec | None) -> None:
+        """Switch to ``spec`` (or to nothing) and clear the lines until :meth:`set_series`."""
+        self._spec = spec
+        self._bounds = None
+        self._bid.setData([], [])
+        self._ask.setData([], [])
+        self._show_title(None, None)
+        self.follow_button.setChecked(True)
+
+    def set_series(self, view: SeriesView) -> None:
+        """Draw the newest :attr:`points` ticks of ``view``; one ``setData`` per line."""
+        n = len(view)
+        if n == 0:
+            return
+        start = max(0, n - self._points)
+        t, bid, ask = view.time[start:], view.bid[start:], view.ask[start:]
+        self._bid.setData(t, bid, skipFiniteCheck=True)
+        self._ask.setData(t, ask, skipFiniteCheck=True)
+        self._bounds = (float(t[0]), float(t[-1]), float(bid.min()), float(ask.max()))
+        self._show_title(float(bid[-1]), float(ask[-1]))
+        if self.follow_button.isChecked():
+            self._apply_range()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _apply_range(self) -> None:
+        if self._bounds is None:
+            return
+        t0, t1, low, high = self._bounds
+        point = self._spec.point if self._spec is not None else 1e-5
+        pad_y = max((high - low) * 0.08, point * 3)
+        pad_x = max((t1 - t0) * 0.02, 0.5)
+        view = self._plot.getPlotItem().getViewBox()
+        view.setRange(xRange=(t0, t1 + pad_x), yRange=(low - pad_y, high + pad_y), padding=0)
+
+    def _show_title(self, bid: float | None, ask: float | None) -> None:
+        if self._spec is None:
+            self._title.setText(f"<span style='color:{theme.TEXT_DIM.name()}'>No symbol selected</span>")
+            self._title.setAccessibleName("No symbol selected")
+            return
+        name, digits = self._spec.name, self._spec.digits
+        if bid is None or ask is None:
+            plain = f"{name}  waiting for ticks"
+            self._title.setText(
+                f"<b>{name}</b>&nbsp;&nbsp;<span style='color:{theme.TEXT_DIM.name()}'>waiting for ticks</span>"
+            )
+        else:
+            b, a = format_price(bid, digits), format_price(ask, digits)
+            spread = round((ask - bid) * 10**digits)
+            plain = f"{name}  Bid {b}  Ask {a}  Spread {spread}"
+            dim = theme.TEXT_DIM.name()
+            self._title.setText(
+                f"<b>{name}</b>&nbsp;&nbsp;&nbsp;<span style='color:{dim}'>Bid</span> "
+                f"<span style='color:{theme.BID_CURVE.name()}'>{b}</span>&nbsp;&nbsp;&nbsp;"
+                f"<span style='color:{dim}'>Ask</span> <span style='color:{theme.ASK_CURVE.name()}'>{a}</span>"
+                f"&nbsp;&nbsp;&nbsp;<span style='color:{dim}'>Spread</span> {spread}"
+            )
+        self._title.setAccessibleName(plain)
+
+    def _on_follow_toggled(self, checked: bool) -> None:
+        if checked:
+            self._apply_range()
+
+    def _on_view_range_changed_manually(self, *_: object) -> None:
+        self.follow_button.setChecked(False)

@@ -1,0 +1,274 @@
+"""BalanceDialog: deposit, withdrawal, credit in and credit out on one account, in four steps.
+
+1. Form: the operator types; the account's figures show as soon as the login is known.
+   "Review…" validates through the injected ``prepare`` (which raises InvalidInput) and
+   shows what is wrong next to the field. Nothing is sent.
+2. Review: exactly what will be sent, the balance before and after, warnings (a withdrawal
+   above free margin). "Confirm and send" (Ctrl+Enter; Enter alone never sends) emits
+   ``confirmed(BalanceOperation)`` once.
+3. Sending: a busy page. Esc and the close button are refused, so the result cannot be lost.
+4. Result: the presenter calls :meth:`show_receipt` or :meth:`show_failure`. When the
+   outcome is unknown the dialog offers "Send again (safe, same key)", which re-emits the
+   *same* operation object, idempotency key included.
+
+The dialog never touches the network. Open it with ``open()``.
+
+Imports: PySide6, the standard library, desktop.domain and desktop.ui.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from enum import IntEnum
+from html import escape
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop.domain.amounts import check_comment
+from desktop.domain.errors import DesktopError, InvalidInput
+from desktop.domain.models import Account, BalanceKind, BalanceOperation, BalanceReceipt
+from desktop.ui.dialogs.balance_pages import FormPage, ResultPage, ReviewPage, SendingPage
+from desktop.ui.dialogs.balance_text import (
+    definitely_not_applied,
+    failure_details,
+    outcome_unknown_text,
+    receipt_details,
+    refusal_text,
+    review_texts,
+)
+from desktop.ui.models.columns import format_money
+from desktop.ui.widgets.inline_error import set_error
+
+LookupAccount = Callable[[int], Account | None]
+"""Returns the account with a login as last seen, or ``None``."""
+
+PrepareOperation = Callable[[int, BalanceKind, str, str], BalanceOperation]
+"""``(login, kind, amount_text, comment) -> BalanceOperation``; raises InvalidInput."""
+
+
+class Step(IntEnum):
+    """The dialog's pages, in order."""
+
+    FORM = 0
+    REVIEW = 1
+    SENDING = 2
+    RESULT = 3
+
+
+class BalanceDialog(QDialog):
+    """Collects one balance operation, confirms it and shows its outcome.
+
+    Signals (GUI thread):
+        confirmed(BalanceOperation): the operator confirmed; send it. Emitted again, with
+            the same object, when the operator chooses "Send again" after an unknown outcome.
+    """
+
+    confirmed = Signal(object)  # BalanceOperation
+
+    def __init__(
+        self,
+        lookup: LookupAccount,
+        prepare: PrepareOperation,
+        parent: QWidget | None = None,
+        *,
+        login: int | None = None,
+        kind: BalanceKind = BalanceKind.DEPOSIT,
+        max_amount: Decimal | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Balance operation")
+        self.setObjectName("balanceDialog")
+        self.setMinimumWidth(540)
+        self._lookup = lookup
+        self._prepare = prepare
+        self._operation: BalanceOperation | None = None
+        self._account: Account | None = None
+        self.form_page = FormPage(self)
+        self.review_page = ReviewPage(self)
+        self.sending_page = SendingPage(self)
+        self.result_page = ResultPage(self)
+        self._stack = QStackedWidget(self)
+        for page in (self.form_page, self.review_page, self.sending_page, self.result_page):
+            self._stack.addWidget(page)
+        QVBoxLayout(self).addWidget(self._stack)
+        if max_amount is not None:
+            self.form_page.set_max_amount_hint(format_money(max_amount))
+        self._connect_signals()
+        self.form_page.kind_combo.setCurrentIndex(list(BalanceKind).index(kind))
+        if login is not None:
+            self.form_page.login_edit.setText(str(login))
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter presses only the page's explicit default, never a focused button
+        self._show_step(Step.FORM)
+
+    def _connect_signals(self) -> None:
+        self.form_page.login_edit.textChanged.connect(self._on_login_edit_text_changed)
+        self.form_page.amount_edit.textChanged.connect(lambda _: set_error(self.form_page.amount_error, ""))
+        self.form_page.comment_edit.textChanged.connect(lambda _: set_error(self.form_page.comment_error, ""))
+        self.form_page.cancel_button.clicked.connect(self.reject)
+        self.form_page.review_button.clicked.connect(self._on_review_button_clicked)
+        self.review_page.back_button.clicked.connect(self._on_back_button_clicked)
+        self.review_page.confirm_button.clicked.connect(self._on_confirm_button_clicked)
+        self.result_page.resend_button.clicked.connect(self._on_resend_button_clicked)
+        self.result_page.edit_button.clicked.connect(self._on_back_button_clicked)
+        self.result_page.new_button.clicked.connect(self._on_new_button_clicked)
+        self.result_page.close_button.clicked.connect(self.accept)
+
+    # -- what the presenter and tests use ---------------------------------------------------
+
+    @property
+    def step(self) -> Step:
+        """The page shown."""
+        return Step(self._stack.currentIndex())
+
+    @property
+    def operation(self) -> BalanceOperation | None:
+        """The operation under review, being sent, or last sent."""
+        return self._operation
+
+    @property
+    def sending_in_progress(self) -> bool:
+        """True while waiting for the presenter's result; closing is refused meanwhile."""
+        return self.step == Step.SENDING
+
+    def show_receipt(self, receipt: BalanceReceipt) -> None:
+        """Show the server's acceptance: ticket, activity id and the account's new figures."""
+        op = receipt.operation
+        heading = f"Done: {op.kind.label.lower()} of {format_money(op.amount)} on {op.login}"
+        self.result_page.show_outcome("done", heading, "The server applied the operation.", receipt_details(receipt))
+        self._show_step(Step.RESULT)
+
+    def show_failure(self, error: DesktopError) -> None:
+        """Show why the operation failed, or that its outcome is unknown and it may be resent."""
+        details = failure_details(error, self._operation)
+        if definitely_not_applied(error):
+            self.result_page.show_outcome("refused", "Not applied", refusal_text(error), details)
+        else:
+            self.result_page.show_outcome("unknown", "Outcome unknown", outcome_unknown_text(), details)
+        self._show_step(Step.RESULT)
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Close, unless an operation is being sent (then Esc and Cancel do nothing)."""
+        if not self.sending_in_progress:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Refuse to close while sending, so the operation's result is not lost."""
+        if self.sending_in_progress:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    # -- flow -------------------------------------------------------------------------------
+
+    def _show_step(self, step: Step) -> None:
+        self._stack.setCurrentIndex(int(step))
+        defaults = {Step.FORM: self.form_page.review_button, Step.RESULT: self.result_page.default_button()}
+        self._set_default(defaults.get(step))
+        focus = {
+            Step.FORM: self.form_page.amount_edit if self.form_page.login_edit.text() else self.form_page.login_edit,
+            Step.REVIEW: self.review_page.confirm_button,
+            Step.RESULT: self.result_page.default_button(),
+        }.get(step)
+        if focus is not None:
+            focus.setFocus()
+
+    def _set_default(self, default: QPushButton | None) -> None:
+        """Make ``default`` the one button Enter presses (none on the review and sending pages)."""
+        for button in self.findChildren(QPushButton):
+            button.setDefault(button is default)
+
+    def _on_login_edit_text_changed(self, text: str) -> None:
+        set_error(self.form_page.login_error, "")
+        self._account = self._lookup(int(text)) if text else None
+        self.form_page.show_account(self._account)
+        if text and self._account is None:
+            set_error(self.form_page.login_error, f"No account with login {text}.")
+
+    def _on_review_button_clicked(self) -> None:
+        self.form_page.clear_errors()
+        operation = self._validate()
+        if operation is None:
+            return
+        self._operation = operation
+        self._fill_review(operation)
+        self._show_step(Step.REVIEW)
+
+    def _validate(self) -> BalanceOperation | None:
+        form = self.form_page
+        text = form.login_edit.text()
+        if not text:
+            set_error(form.login_error, "Enter the account login.")
+            form.login_edit.setFocus()
+            return None
+        login = int(text)
+        self._account = self._lookup(login)
+        if self._account is None:
+            set_error(form.login_error, f"No account with login {login}.")
+            form.login_edit.setFocus()
+            return None
+        kind: BalanceKind = form.kind_combo.currentData()
+        try:
+            return self._prepare(login, kind, form.amount_edit.text(), form.comment_edit.text())
+        except InvalidInput as exc:
+            self._show_invalid(exc)
+            return None
+
+    def _show_invalid(self, exc: InvalidInput) -> None:
+        """Put ``prepare``'s complaint under the field it is about; a bad comment is named too."""
+        form = self.form_page
+        try:
+            check_comment(form.comment_edit.text())
+            comment_problem = ""
+        except InvalidInput as comment_exc:
+            comment_problem = str(comment_exc)
+        set_error(form.comment_error, comment_problem)
+        if comment_problem == str(exc):
+            form.comment_edit.setFocus()
+            return
+        set_error(form.amount_error, str(exc))
+        form.amount_edit.setFocus()
+        form.amount_edit.selectAll()
+
+    def _fill_review(self, operation: BalanceOperation) -> None:
+        texts, warning = review_texts(operation, self._account)
+        for name, text in texts.items():
+            self.review_page.values[name].setText(text)
+        self.review_page.values["amount"].setProperty("direction", "in" if operation.kind.sign > 0 else "out")
+        self.review_page.values["amount"].style().unpolish(self.review_page.values["amount"])
+        self.review_page.values["amount"].style().polish(self.review_page.values["amount"])
+        set_error(self.review_page.warning, warning)
+
+    def _on_back_button_clicked(self) -> None:
+        self._operation = None
+        self._show_step(Step.FORM)
+
+    def _on_confirm_button_clicked(self) -> None:
+        if self._operation is None or self.step != Step.REVIEW:
+            return
+        self._send(self._operation)
+
+    def _on_resend_button_clicked(self) -> None:
+        if self._operation is not None:
+            self._send(self._operation)
+
+    def _send(self, operation: BalanceOperation) -> None:
+        verb = operation.kind.label.lower()
+        self.sending_page.message.setText(
+            f"Sending {escape(verb)} of {format_money(operation.amount)} for account {operation.login}…"
+        )
+        self._show_step(Step.SENDING)
+        self.confirmed.emit(operation)
+
+    def _on_new_button_clicked(self) -> None:
+        self._operation = None
+        self.form_page.amount_edit.clear()
+        self.form_page.comment_edit.clear()
+        self.form_page.clear_errors()
+        self._on_login_edit_text_changed(self.form_page.login_edit.text())
+        self._show_step(Step.FORM)

@@ -1,0 +1,80 @@
+"""Column specs for the table models, and the one place numbers become text.
+
+Money is formatted by :func:`format_money` only, so every grid, dialog and status line
+shows amounts the same way: thousands separators, two decimals, a minus sign for debits.
+
+Imports: PySide6, the standard library and desktop.domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import Qt
+
+R = TypeVar("R")
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+
+NO_VALUE = "\u2014"
+"""Shown where a figure does not apply (an em dash), e.g. margin level without open positions."""
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column of a table model.
+
+    Attributes:
+        key: a stable name, used by tests and saved layouts.
+        header: the header text.
+        display: turns a row into the cell text.
+        sort_key: turns a row into a value that orders the column.
+        align: where the text sits; numbers are right-aligned.
+        width: the default width in pixels.
+        tooltip: the header's tooltip.
+    """
+
+    key: str
+    header: str
+    display: Callable[[R], str]
+    sort_key: Callable[[R], Any]
+    align: Qt.AlignmentFlag = LEFT
+    width: int = 80
+    tooltip: str = ""
+
+
+def format_money(value: Decimal) -> str:
+    """``1234567.5`` → ``1,234,567.50``; ``-12`` → ``-12.00``. The only money formatter."""
+    return f"{value:,.2f}"
+
+
+def format_signed_money(value: Decimal) -> str:
+    """Money with an explicit sign: ``+1,000.00`` / ``-1,000.00``."""
+    return f"{value:+,.2f}"
+
+
+def format_percent(value: Decimal | None) -> str:
+    """A margin level like ``1,234.56 %``, or an em dash when there is none."""
+    return NO_VALUE if value is None else f"{value:,.2f} %"
+
+
+def format_price(value: float, digits: int) -> str:
+    """A price rounded to the symbol's digits, e.g. ``1.08512``."""
+    return f"{value:.{digits}f}"
+
+
+def format_tick_time(epoch_s: float) -> str:
+    """``HH:MM:SS.mmm`` of a feed timestamp, read on the feed's own (UTC-labelled) clock.
+
+    MT4 stamps ticks with the trade server's clock and the WebAPI labels it UTC; showing the
+    stamp as UTC therefore shows the server's wall clock, like MetaTrader Manager does, and
+    matches the server time in the status bar.
+    """
+    stamp = datetime.fromtimestamp(epoch_s, tz=UTC)
+    return f"{stamp:%H:%M:%S}.{stamp.microsecond // 1000:03d}"

@@ -1,0 +1,212 @@
+"""WatchlistModel: the market watch grid, one row per symbol, refreshed once per UI frame.
+
+The model never sees single ticks. Once per frame the quotes presenter hands it the
+:class:`~desktop.domain.quote_book.QuoteBook` and the set of symbols that ticked; the model
+re-formats those rows and emits one ``dataChanged`` spanning them.
+
+Colours: a bid or ask that rose is green, one that fell is red, and it keeps that colour
+until the price changes again (as MetaTrader's market watch does: calm, no flashing). A
+symbol with no tick for ``stale_after_s`` seconds of local time turns grey.
+
+Imports: PySide6, the standard library, desktop.domain, desktop.ui.models and desktop.ui.theme.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+
+from desktop.domain.models import SymbolSpec
+from desktop.domain.quote_book import QuoteBook
+from desktop.ui import theme
+from desktop.ui.models.columns import (
+    LEFT,
+    RIGHT,
+    Column,
+    format_price,
+    format_tick_time,
+)
+from desktop.ui.models.table import RowTableModel
+
+STALE_AFTER_S = 15.0
+"""Seconds without a tick after which a symbol's row turns grey (MetaTrader 5 uses 15 s)."""
+
+RESORT_INTERVAL_S = 1.0
+"""When sorted by a live column (bid, ask, spread, time), re-sort at most this often."""
+
+
+@dataclass(slots=True)
+class WatchRow:
+    """The market watch's view of one symbol, with its cell texts formatted in advance."""
+
+    spec: SymbolSpec
+    bid: float = 0.0
+    ask: float = 0.0
+    time: float = 0.0
+    spread: int = 0
+    bid_dir: int = 0
+    ask_dir: int = 0
+    bid_text: str = ""
+    ask_text: str = ""
+    spread_text: str = ""
+    time_text: str = ""
+    changed_at: float = 0.0
+    stale: bool = True
+
+
+WATCHLIST_COLUMNS: tuple[Column[WatchRow], ...] = (
+    Column("symbol", "Symbol", lambda r: r.spec.name, lambda r: r.spec.name, LEFT, 92),
+    Column("bid", "Bid", lambda r: r.bid_text, lambda r: r.bid, RIGHT, 84),
+    Column("ask", "Ask", lambda r: r.ask_text, lambda r: r.ask, RIGHT, 84),
+    Column(
+        "spread",
+        "Spread",
+        lambda r: r.spread_text,
+        lambda r: r.spread,
+        RIGHT,
+        58,
+        "Ask minus bid, in points of the symbol's last digit",
+    ),
+    Column(
+        "time",
+        "Time",
+        lambda r: r.time_text,
+        lambda r: r.time,
+        RIGHT,
+        92,
+        "Time of the last tick, on the trade server's clock",
+    ),
+)
+BID_COLUMN = 1
+ASK_COLUMN = 2
+LIVE_COLUMNS = frozenset({1, 2, 3, 4})
+
+
+class WatchlistModel(RowTableModel[WatchRow]):
+    """Symbols with their latest bid, ask, spread and tick time.
+
+    ``Qt.UserRole`` returns the row's :class:`SymbolSpec`.
+
+    Signals:
+        The standard QAbstractItemModel signals only (GUI thread).
+    """
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        stale_after_s: float = STALE_AFTER_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(WATCHLIST_COLUMNS, parent)
+        self._by_symbol: dict[str, int] = {}
+        self._stale_after_s = stale_after_s
+        self._clock = clock
+        self._last_stale_check = 0.0
+        self._last_sort = 0.0
+
+    def set_symbols(self, specs: Iterable[SymbolSpec]) -> None:
+        """Show ``specs``, in this order, with no prices yet (a model reset)."""
+        self.beginResetModel()
+        self._rows = [WatchRow(spec) for spec in specs]
+        self._by_symbol = {row.spec.name: i for i, row in enumerate(self._rows)}
+        self._rebuild_view()
+        self.endResetModel()
+
+    def symbols(self) -> list[str]:
+        """Every symbol shown, in load order."""
+        return [row.spec.name for row in self._rows]
+
+    def spec(self, symbol: str) -> SymbolSpec | None:
+        """The spec of ``symbol``, or ``None`` when the watch does not show it."""
+        row = self._by_symbol.get(symbol)
+        return None if row is None else self._rows[row].spec
+
+    def view_row_of_symbol(self, symbol: str) -> int:
+        """Where ``symbol`` is shown, or -1."""
+        row = self._by_symbol.get(symbol)
+        return -1 if row is None else self.view_row_of(row)
+
+    def update_from_book(self, book: QuoteBook, dirty: Iterable[str]) -> None:
+        """Take the latest quotes of the ``dirty`` symbols; emit one spanning ``dataChanged``.
+
+        Symbols the watch does not show are ignored. Call once per frame.
+        """
+        now = self._clock()
+        changed: list[int] = []
+        for symbol in dirty:
+            row = self._by_symbol.get(symbol)
+            quote = book.latest(symbol)
+            if row is None or quote is None:
+                continue
+            self._apply(self._rows[row], quote.bid, quote.ask, quote.time, now)
+            changed.append(row)
+        if now - self._last_stale_check >= 1.0:
+            self._last_stale_check = now
+            changed.extend(self._mark_stale(now))
+        self._emit_rows_changed(changed)
+        if changed and self._sort_column in LIVE_COLUMNS and now - self._last_sort >= RESORT_INTERVAL_S:
+            self.resort()
+
+    def resort(self) -> None:
+        """Re-apply the current order (see :meth:`RowTableModel.resort`)."""
+        self._last_sort = self._clock()
+        super().resort()
+
+    def _apply(self, row: WatchRow, bid: float, ask: float, stamp: float, now: float) -> None:
+        digits = row.spec.digits
+        if row.bid_text:
+            row.bid_dir = _direction(row.bid, bid, row.bid_dir)
+            row.ask_dir = _direction(row.ask, ask, row.ask_dir)
+        row.bid, row.ask, row.time = bid, ask, stamp
+        row.spread = round((ask - bid) * 10**digits)
+        row.bid_text = format_price(bid, digits)
+        row.ask_text = format_price(ask, digits)
+        row.spread_text = str(row.spread)
+        row.time_text = format_tick_time(stamp)
+        row.changed_at = now
+        row.stale = False
+
+    def _mark_stale(self, now: float) -> list[int]:
+        turned = []
+        for i, row in enumerate(self._rows):
+            if not row.stale and now - row.changed_at >= self._stale_after_s:
+                row.stale = True
+                turned.append(i)
+        return turned
+
+    def _cell_data(self, row: WatchRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.stale:
+                return theme.STALE
+            if column == BID_COLUMN:
+                return _direction_colour(row.bid_dir)
+            if column == ASK_COLUMN:
+                return _direction_colour(row.ask_dir)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.spec.description or None
+        return None
+
+    def _user_data(self, row: WatchRow) -> SymbolSpec:
+        return row.spec
+
+
+def _direction(old: float, new: float, previous: int) -> int:
+    if new > old:
+        return 1
+    if new < old:
+        return -1
+    return previous
+
+
+def _direction_colour(direction: int) -> Any:
+    if direction > 0:
+        return theme.UP
+    if direction < 0:
+        return theme.DOWN
+    return None

@@ -1,0 +1,141 @@
+"""AccountsPanel: the quick filter, the account grid and the "Balance operation…" button.
+
+Double-click, Enter or the context menu on an account asks for a balance dialog prefilled
+with that login. The selected account stays selected when the filter changes.
+
+Imports: PySide6, the standard library, desktop.domain and desktop.ui.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QVBoxLayout, QWidget
+
+from desktop.domain.models import Account, BalanceKind
+from desktop.ui.models.accounts import AccountsTableModel
+from desktop.ui.views.tables import GridView
+
+
+class _AccountsGrid(GridView):
+    """The grid; Enter on a row opens the balance dialog like a double-click.
+
+    Signals (GUI thread):
+        activated_login(int): Enter was pressed on this account's row.
+    """
+
+    activated_login = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            account = self.currentIndex().data(Qt.ItemDataRole.UserRole)
+            if isinstance(account, Account):
+                self.activated_login.emit(account.login)
+                return
+        super().keyPressEvent(event)
+
+
+class AccountsPanel(QWidget):
+    """Filter box, count, action button and the account grid.
+
+    Signals (GUI thread):
+        balance_requested(object, object): open a balance dialog for login (``int | None``)
+            with the operation (``BalanceKind``) preselected.
+    """
+
+    balance_requested = Signal(object, object)
+
+    def __init__(self, model: AccountsTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._kept_login: int | None = None
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setPlaceholderText("Filter by login, name or group   (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.balance_button = QPushButton("Balance operation…", self)
+        self.balance_button.setToolTip("Deposit, withdrawal, credit in / out for the selected account (Ctrl+D)")
+        self.table = _AccountsGrid(model, self)
+        self.table.setObjectName("accountsTable")
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._build_layout()
+        self.filter_edit.textChanged.connect(model.set_filter)
+        self.balance_button.clicked.connect(lambda: self.balance_requested.emit(self.selected_login(), None))
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated_login.connect(lambda login: self.balance_requested.emit(login, None))
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
+        model.modelReset.connect(self._on_model_reset)
+        model.counts_changed.connect(self._on_model_counts_changed)
+        self._on_model_counts_changed(model.rowCount(), model.total_count())
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.count_label)
+        bar.addSpacing(12)
+        bar.addWidget(self.balance_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+    def selected_login(self) -> int | None:
+        """The login of the current row, or ``None``."""
+        account = self.table.currentIndex().data(Qt.ItemDataRole.UserRole)
+        return account.login if isinstance(account, Account) else None
+
+    def select_login(self, login: int) -> bool:
+        """Make ``login``'s row current and scroll to it; ``False`` when it is not shown."""
+        row = self._model.view_row_of_login(login)
+        if row < 0:
+            return False
+        index = self._model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the filter box with its text selected."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _on_table_double_clicked(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        account = index.data(Qt.ItemDataRole.UserRole)
+        if isinstance(account, Account):
+            self.balance_requested.emit(account.login, None)
+
+    def _on_table_context_menu_requested(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        account = index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+        if not isinstance(account, Account):
+            return
+        menu = QMenu(self)
+        for kind in BalanceKind:
+            action = QAction(f"{kind.label}…", menu)
+            action.triggered.connect(lambda _=False, k=kind: self.balance_requested.emit(account.login, k))
+            menu.addAction(action)
+        menu.addSeparator()
+        copy = menu.addAction("Copy login")
+        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(str(account.login)))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _on_model_about_to_be_reset(self) -> None:
+        self._kept_login = self.selected_login()
+
+    def _on_model_reset(self) -> None:
+        if self._kept_login is not None:
+            self.select_login(self._kept_login)
+        self._kept_login = None
+
+    def _on_model_counts_changed(self, shown: int, total: int) -> None:
+        if shown == total:
+            self.count_label.setText(f"{total:,} accounts")
+        else:
+            self.count_label.setText(f"{shown:,} of {total:,} accounts")

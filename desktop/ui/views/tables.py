@@ -1,0 +1,57 @@
+"""A QTableView set up for live, dense grids: fixed row height, model-side sorting, no wrapping.
+
+Imports: PySide6, the standard library and desktop.ui.models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from desktop.ui.models.table import RowTableModel
+
+ROW_HEIGHT = 21
+
+
+class GridView(QTableView):
+    """A read-only grid over a :class:`RowTableModel`; header clicks sort inside the model.
+
+    Clicking a header cycles ascending → descending → load order.
+
+    Signals:
+        The standard QTableView signals only.
+    """
+
+    def __init__(self, model: RowTableModel[Any], parent: QWidget | None = None, *, stretch_last: bool = False) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(True)
+        self.setCornerButtonEnabled(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(stretch_last)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for i, column in enumerate(model.columns):
+            self.setColumnWidth(i, column.width)
+        self.setSortingEnabled(True)
+
+    def preferred_width(self) -> int:
+        """The width that shows every column at its default width, plus the scroll bar."""
+        columns = sum(self.columnWidth(i) for i in range(self.horizontalHeader().count()))
+        return columns + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()

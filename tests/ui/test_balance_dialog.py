@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.domain.errors import ApiFailure, ServerUnreachable
+from desktop.domain.models import BalanceKind, BalanceOperation, BalanceReceipt
+from desktop.ui.dialogs.balance import BalanceDialog, Step
+from tests.ui.fakes import FakeAccounts
+
+LOGIN = 100136  # Ivan Petrov: balance 14,352.45, credit 1,000.00, free margin 700.00
+
+
+@pytest.fixture
+def dialog(qtbot: Any, fake_accounts: FakeAccounts) -> BalanceDialog:
+    dialog = BalanceDialog(fake_accounts.get, fake_accounts.prepare, max_amount=fake_accounts.max_amount)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    return dialog
+
+
+def fill(
+    qtbot: Any,
+    dialog: BalanceDialog,
+    login: str,
+    amount: str,
+    comment: str = "",
+    kind: BalanceKind = BalanceKind.DEPOSIT,
+) -> None:
+    form = dialog.form_page
+    form.kind_combo.setCurrentIndex(list(BalanceKind).index(kind))
+    for edit, text in ((form.login_edit, login), (form.amount_edit, amount), (form.comment_edit, comment)):
+        edit.clear()
+        qtbot.keyClicks(edit, text)
+
+
+def visible_errors(dialog: BalanceDialog) -> dict[str, str]:
+    form = dialog.form_page
+    labels = {"login": form.login_error, "amount": form.amount_error, "comment": form.comment_error}
+    return {name: label.text() for name, label in labels.items() if label.isVisibleTo(dialog)}
+
+
+def review(qtbot: Any, dialog: BalanceDialog) -> None:
+    qtbot.mouseClick(dialog.form_page.review_button, Qt.MouseButton.LeftButton)
+
+
+def test_typing_a_login_shows_the_account(qtbot: Any, dialog: BalanceDialog) -> None:
+    qtbot.keyClicks(dialog.form_page.login_edit, str(LOGIN))
+    card = dialog.form_page.account_card
+    assert card.isVisibleTo(dialog)
+    for expected in ("Ivan Petrov", "real\\standard", "14,352.45", "1,000.00", "700.00"):
+        assert expected in card.text()
+    dialog.form_page.login_edit.clear()
+    assert not card.isVisibleTo(dialog)
+
+
+def test_letters_cannot_be_typed_into_the_login(qtbot: Any, dialog: BalanceDialog) -> None:
+    qtbot.keyClicks(dialog.form_page.login_edit, "12a3")
+    assert dialog.form_page.login_edit.text() == "123"
+
+
+@pytest.mark.parametrize(
+    ("login", "amount", "comment", "field", "message"),
+    [
+        ("", "100", "", "login", "Enter the account login"),
+        ("999", "100", "", "login", "No account with login 999"),
+        (str(LOGIN), "", "", "amount", "Enter an amount"),
+        (str(LOGIN), "0", "", "amount", "greater than zero"),
+        (str(LOGIN), "-5", "", "amount", "greater than zero"),
+        (str(LOGIN), "abc", "", "amount", "not a number"),
+        (str(LOGIN), "NaN", "", "amount", "not a number"),
+        (str(LOGIN), "1.001", "", "amount", "at most two decimals"),
+        (str(LOGIN), "1000000.01", "", "amount", "above the limit"),
+        (str(LOGIN), "100", "x" * 33, "comment", "MT4 keeps 32"),
+    ],
+)
+def test_invalid_input_shows_inline_error_and_sends_nothing(
+    qtbot: Any, dialog: BalanceDialog, login: str, amount: str, comment: str, field: str, message: str
+) -> None:
+    emitted: list[BalanceOperation] = []
+    dialog.confirmed.connect(emitted.append)
+    fill(qtbot, dialog, login, amount, comment)
+    review(qtbot, dialog)
+    errors = visible_errors(dialog)
+    assert list(errors) == [field]
+    assert message in errors[field]
+    assert dialog.step == Step.FORM
+    assert dialog.operation is None
+    assert emitted == []
+
+
+def test_comment_counter_counts_live(qtbot: Any, dialog: BalanceDialog) -> None:
+    qtbot.keyClicks(dialog.form_page.comment_edit, "Wire 88213")
+    assert dialog.form_page.comment_counter.text() == "10/32"
+    qtbot.keyClicks(dialog.form_page.comment_edit, "x" * 23)
+    assert dialog.form_page.comment_counter.text() == "33/32"
+    assert dialog.form_page.comment_counter.property("over") is True
+
+
+def test_bad_amount_and_bad_comment_are_both_named(qtbot: Any, dialog: BalanceDialog) -> None:
+    fill(qtbot, dialog, str(LOGIN), "1.005", "y" * 40)
+    review(qtbot, dialog)
+    errors = visible_errors(dialog)
+    assert "two decimals" in errors["amount"]
+    assert "40 characters" in errors["comment"]
+
+
+def test_editing_a_field_clears_its_error(qtbot: Any, dialog: BalanceDialog) -> None:
+    fill(qtbot, dialog, str(LOGIN), "abc")
+    review(qtbot, dialog)
+    assert "amount" in visible_errors(dialog)
+    qtbot.keyClicks(dialog.form_page.amount_edit, "1")
+    assert visible_errors(dialog) == {}
+
+
+def test_review_shows_exactly_what_will_be_sent(qtbot: Any, dialog: BalanceDialog) -> None:
+    fill(qtbot, dialog, str(LOGIN), "1,500.5", " Wire 88213 ", BalanceKind.WITHDRAWAL)
+    review(qtbot, dialog)
+    assert dialog.step == Step.REVIEW
+    op = dialog.operation
+    assert op is not None
+    assert (op.login, op.kind, op.amount, op.comment) == (
+        LOGIN,
+        BalanceKind.WITHDRAWAL,
+        Decimal("1500.50"),
+        "Wire 88213",
+    )
+    values = {name: label.text() for name, label in dialog.review_page.values.items()}
+    assert values["operation"].startswith("Withdrawal")
+    assert values["account"] == f"{LOGIN} \u2014 Ivan Petrov  (real\\standard)"
+    assert values["amount"] == "-1,500.50"
+    assert values["comment"] == "Wire 88213"
+    assert values["before_after"] == "Balance  14,352.45  \u2192  12,851.95"
+    assert values["key"] == op.idempotency_key
+    assert "free margin (700.00)" in dialog.review_page.warning.text()
+
+
+def test_credit_review_shows_credit_before_and_after(qtbot: Any, dialog: BalanceDialog) -> None:
+    fill(qtbot, dialog, str(LOGIN), "250", "", BalanceKind.CREDIT_IN)
+    review(qtbot, dialog)
+    assert dialog.review_page.values["before_after"].text() == "Credit  1,000.00  \u2192  1,250.00"
+    assert dialog.review_page.values["amount"].text() == "+250.00"
+    assert not dialog.review_page.warning.isVisibleTo(dialog)
+
+
+def test_confirm_emits_the_operation_once(qtbot: Any, dialog: BalanceDialog) -> None:
+    fill(qtbot, dialog, str(LOGIN), "100")
+    review(qtbot, dialog)
+    emitted: list[BalanceOperation] = []
+    dialog.confirmed.connect(emitted.append)
+    with qtbot.waitSignal(dialog.confirmed) as blocker:
+        qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [dialog.operation]
+    qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)  # page is gone: no effect
+    assert len(emitted) == 1
+    assert dialog.step == Step.SENDING
+
+
+def test_enter_on_review_does_not_send(qtbot: Any, dialog: BalanceDialog) -> None:
+    fill(qtbot, dialog, str(LOGIN), "100")
+    qtbot.keyClick(dialog.form_page.amount_edit, Qt.Key.Key_Return)
+    assert dialog.step == Step.REVIEW
+    emitted: list[BalanceOperation] = []
+    dialog.confirmed.connect(emitted.append)
+    qtbot.keyClick(dialog.review_page.confirm_button, Qt.Key.Key_Return)
+    assert emitted == []
+
+
+def test_back_returns_to_the_form_and_a_new_review_gets_a_new_key(qtbot: Any, dialog: BalanceDialog) -> None:
+    fill(qtbot, dialog, str(LOGIN), "100")
+    review(qtbot, dialog)
+    first = dialog.operation
+    qtbot.mouseClick(dialog.review_page.back_button, Qt.MouseButton.LeftButton)
+    assert dialog.step == Step.FORM
+    assert dialog.form_page.amount_edit.text() == "100"
+    review(qtbot, dialog)
+    assert dialog.operation is not None
+    assert first is not None
+    assert dialog.operation.idempotency_key != first.idempotency_key
+
+
+def sent(
+    qtbot: Any, dialog: BalanceDialog, amount: str = "100", kind: BalanceKind = BalanceKind.DEPOSIT
+) -> BalanceOperation:
+    fill(qtbot, dialog, str(LOGIN), amount, "", kind)
+    review(qtbot, dialog)
+    qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)
+    assert dialog.operation is not None
+    return dialog.operation
+
+
+def test_escape_and_close_are_refused_while_sending(qtbot: Any, dialog: BalanceDialog) -> None:
+    sent(qtbot, dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    dialog.reject()
+    dialog.close()
+    assert dialog.isVisible()
+    assert dialog.sending_in_progress
+    assert not dialog.sending_page.isHidden()
+
+
+def test_show_failure_trade_no_money(qtbot: Any, dialog: BalanceDialog) -> None:
+    sent(qtbot, dialog, "5000", BalanceKind.WITHDRAWAL)
+    dialog.show_failure(
+        ApiFailure(
+            "MT4Error",
+            "Not enough money",
+            manager_code="TradeNoMoney",
+            activity_id="00-0af7651916cd43dd8448eb211c80319c-00",
+        )
+    )
+    page = dialog.result_page
+    assert dialog.step == Step.RESULT
+    assert page.heading.text() == "Not applied"
+    assert "free margin" in page.explanation.text()
+    for expected in ("Not enough money", "MT4Error / TradeNoMoney", "00-0af7651916cd43dd8448eb211c80319c-00"):
+        assert expected in page.details.text()
+    assert not page.resend_button.isVisibleTo(dialog)
+    assert page.edit_button.isVisibleTo(dialog)
+    qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_show_failure_not_found(qtbot: Any, dialog: BalanceDialog) -> None:
+    sent(qtbot, dialog)
+    dialog.show_failure(ApiFailure("NotFound", "User 100136 not found", activity_id="act-1"))
+    assert "no account with this login" in dialog.result_page.explanation.text()
+    assert "act-1" in dialog.result_page.details.text()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ApiFailure("OutcomeUnknown", "The trade server did not answer in time", activity_id="act-9", outcome="unknown"),
+        ApiFailure("Timeout", "Deadline passed", outcome="in-progress"),
+        ServerUnreachable("No answer from https://cloud.mywebapi.com within 10 s"),
+    ],
+)
+def test_unknown_outcome_offers_resend_of_the_same_object(qtbot: Any, dialog: BalanceDialog, error: Exception) -> None:
+    op = sent(qtbot, dialog)
+    dialog.show_failure(error)  # type: ignore[arg-type]
+    page = dialog.result_page
+    assert page.heading.text() == "Outcome unknown"
+    assert "may or may not have been applied" in page.explanation.text()
+    assert op.idempotency_key in page.details.text()
+    assert page.resend_button.isVisibleTo(dialog)
+    assert not page.edit_button.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.confirmed) as blocker:
+        qtbot.mouseClick(page.resend_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] is op
+    assert dialog.step == Step.SENDING
+
+
+def test_show_receipt(qtbot: Any, dialog: BalanceDialog, fake_accounts: FakeAccounts) -> None:
+    import asyncio
+
+    op = sent(qtbot, dialog, "250")
+    loop = asyncio.new_event_loop()
+    try:
+        receipt: BalanceReceipt = loop.run_until_complete(fake_accounts.submit(op))
+    finally:
+        loop.close()
+    dialog.show_receipt(receipt)
+    page = dialog.result_page
+    assert page.heading.text() == f"Done: deposit of 250.00 on {LOGIN}"
+    for expected in (str(receipt.ticket), "00-4bf92f3577b34da6a3ce929d0e0e4736-00", "14,602.45"):
+        assert expected in page.details.text()
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert dialog.step == Step.FORM
+    assert dialog.form_page.login_edit.text() == str(LOGIN)
+    assert dialog.form_page.amount_edit.text() == ""
+    assert "14,602.45" in dialog.form_page.account_card.text()
+    qtbot.keyClicks(dialog.form_page.amount_edit, "10")
+    qtbot.keyClick(dialog.form_page.amount_edit, Qt.Key.Key_Return)  # Enter reviews again
+    assert visible_errors(dialog) == {}
+    assert dialog.step == Step.REVIEW
+
+
+def test_prefilled_login_and_kind(qtbot: Any, fake_accounts: FakeAccounts) -> None:
+    dialog = BalanceDialog(fake_accounts.get, fake_accounts.prepare, login=LOGIN, kind=BalanceKind.CREDIT_OUT)
+    qtbot.addWidget(dialog)
+    assert dialog.form_page.kind_combo.currentData() == BalanceKind.CREDIT_OUT
+    assert dialog.form_page.login_edit.text() == str(LOGIN)
+    assert "Ivan Petrov" in dialog.form_page.account_card.text()
+
+
+def test_enter_after_an_unknown_outcome_closes_and_never_resends(qtbot: Any, dialog: BalanceDialog) -> None:
+    sent(qtbot, dialog)
+    dialog.show_failure(ServerUnreachable("no answer"))
+    emitted: list[BalanceOperation] = []
+    dialog.confirmed.connect(emitted.append)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert emitted == []
+    assert not dialog.isVisible()
+
+
+def test_enter_after_a_refusal_goes_back_to_the_form(qtbot: Any, dialog: BalanceDialog) -> None:
+    sent(qtbot, dialog)
+    dialog.show_failure(ApiFailure("NotFound", "no such user"))
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.step == Step.FORM
+    assert dialog.operation is None

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.domain.models import ConnectionState
+from desktop.ui import theme
+from desktop.ui.dialogs.balance import BalanceDialog
+from desktop.ui.main_window import MainWindow
+from tests.ui.fakes import SYMBOLS, FakeWorkstation, feed
+
+LOGIN = 100136
+
+
+@pytest.fixture
+def window(qtbot: Any, workstation: FakeWorkstation) -> MainWindow:
+    window = MainWindow(workstation)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    workstation.start()
+    window.show()
+    return window
+
+
+def dialogs() -> list[BalanceDialog]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, BalanceDialog) and w.isVisible()]
+
+
+def test_title_and_status_after_start(window: MainWindow) -> None:
+    assert window.windowTitle() == "Dealer Desk \u2014 Demo-MT4 Live"
+    assert window.status.connection.text() == "Connected"
+    assert window.status.connection.colour() == theme.UP
+    assert window.status.platform.text() == "Demo-MT4 Live (MT4)"
+    assert window.status.accounts.text() == "12 accounts"
+    assert window.status.clock.text() == "Server 12:00:00"
+
+
+def test_title_before_start_says_connecting(qtbot: Any) -> None:
+    ws = FakeWorkstation()
+    window = MainWindow(ws)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "Dealer Desk \u2014 connecting\u2026"
+    assert window.status.connection.text() == "Disconnected"
+
+
+def test_quotes_show_up_after_frames(qtbot: Any, window: MainWindow, workstation: FakeWorkstation) -> None:
+    feed(workstation.book, 200)
+    qtbot.waitUntil(lambda: window.watchlist.data(window.watchlist.index(0, 1)) not in (None, ""), timeout=2_000)
+    assert window.watchlist.rowCount() == len(SYMBOLS)
+    assert window.chart.symbol == "EURUSD"
+    qtbot.waitUntil(lambda: window.chart.bid_curve.xData is not None and len(window.chart.bid_curve.xData) == 200)
+    assert window.market_watch.table.currentIndex().row() == 0
+    assert window.quotes.frames > 0
+
+
+def test_selecting_a_symbol_charts_it(qtbot: Any, window: MainWindow, workstation: FakeWorkstation) -> None:
+    feed(workstation.book, 20)
+    window.quotes.render_frame()
+    row = window.watchlist.view_row_of_symbol("XAUUSD")
+    table = window.market_watch.table
+    rect = table.visualRect(window.watchlist.index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.chart.symbol == "XAUUSD"
+    assert len(window.chart.bid_curve.xData) == 20
+
+
+def test_connection_state_changes_colour(window: MainWindow, workstation: FakeWorkstation) -> None:
+    workstation.quotes.set_status(ConnectionState.RECONNECTING, "hub closed the socket")
+    assert window.status.connection.text() == "Reconnecting"
+    assert window.status.connection.colour() == theme.WARN
+    assert window.status.connection.toolTip() == "hub closed the socket"
+    assert "Quote feed reconnecting: hub closed the socket" in window.status.message.text()
+
+
+def test_double_click_on_an_account_opens_the_dialog_prefilled(qtbot: Any, window: MainWindow) -> None:
+    table = window.accounts_panel.table
+    row = window.accounts_model.view_row_of_login(LOGIN)
+    rect = table.visualRect(window.accounts_model.index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # Qt wants a press first
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    [dialog] = dialogs()
+    assert dialog.form_page.login_edit.text() == str(LOGIN)
+    assert "Ivan Petrov" in dialog.form_page.account_card.text()
+    dialog.reject()
+
+
+def test_ctrl_d_opens_the_dialog_for_the_selected_account(qtbot: Any, window: MainWindow) -> None:
+    window.accounts_panel.select_login(LOGIN)
+    window.activateWindow()
+    window.balance_action.trigger()
+    [dialog] = dialogs()
+    assert dialog.form_page.login_edit.text() == str(LOGIN)
+    assert window.balance_action.shortcut().toString() == "Ctrl+D"
+    dialog.reject()
+
+
+def test_filter_box_filters_and_keeps_the_selection(qtbot: Any, window: MainWindow) -> None:
+    window.accounts_panel.select_login(LOGIN)
+    window.find_action.trigger()
+    qtbot.keyClicks(window.accounts_panel.filter_edit, "standard")
+    assert window.accounts_model.rowCount() == 3
+    assert window.accounts_panel.count_label.text() == "3 of 12 accounts"
+    assert window.accounts_panel.selected_login() == LOGIN
+
+
+def test_balance_operation_updates_the_grid(qtbot: Any, window: MainWindow, workstation: FakeWorkstation) -> None:
+    dialog = window.open_balance_dialog(LOGIN)
+    qtbot.keyClicks(dialog.form_page.amount_edit, "1000")
+    qtbot.mouseClick(dialog.form_page.review_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)
+    assert window.accounts.in_flight == 1
+    window.close()  # refused while the operation is in flight
+    assert window.isVisible()
+    workstation.tasks.run_all()
+    row = window.accounts_model.view_row_of_login(LOGIN)
+    assert window.accounts_model.data(window.accounts_model.index(row, 4)) == "15,352.45"
+    assert "done, ticket" in window.status.message.text()
+    dialog.accept()
+
+
+def test_view_menu_toggles_docks_and_reset_layout_restores(window: MainWindow) -> None:
+    window.chart_dock.toggleViewAction().trigger()
+    assert not window.chart_dock.isVisible()
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.market_dock)  # dragged away
+    window.reset_layout()
+    assert window.chart_dock.isVisible()
+    assert window.dockWidgetArea(window.market_dock) == Qt.DockWidgetArea.TopDockWidgetArea
+
+
+def test_close_stops_timers_and_announces_it(qtbot: Any, window: MainWindow, workstation: FakeWorkstation) -> None:
+    assert window.quotes.running
+    with qtbot.waitSignal(window.closed):
+        window.close()
+    assert not window.quotes.running
+    frames = window.quotes.frames
+    feed(workstation.book, 5)
+    qtbot.wait(60)
+    assert window.quotes.frames == frames
+    assert len(workstation.started) == 0
+    assert len(workstation.quotes.status_changed) == 0
+    assert len(workstation.accounts.accounts_updated) == 0
+
+
+def test_layout_is_saved_and_restored(qtbot: Any, tmp_path: Path, workstation: FakeWorkstation) -> None:
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(workstation, settings=settings)  # type: ignore[arg-type]
+    qtbot.addWidget(first)
+    first.show()
+    first.chart_dock.hide()
+    first.close()
+    second = MainWindow(workstation, settings=settings)  # type: ignore[arg-type]
+    qtbot.addWidget(second)
+    second.show()
+    assert not second.chart_dock.isVisible()
+    assert second.market_dock.isVisible()
+    second.close()
+
+
+def test_window_screenshot_renders(window: MainWindow, workstation: FakeWorkstation, tmp_path: Path) -> None:
+    feed(workstation.book, 500)
+    window.quotes.render_frame()
+    image = window.grab().toImage()
+    assert image.width() > 1000
+    assert image.save(str(tmp_path / "main.png"))
