@@ -5,6 +5,7 @@ Imports: qasync, PySide6, the standard library.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import Any
 
@@ -28,3 +29,21 @@ class AppEventLoop(qasync.QEventLoop):  # type: ignore[misc]
             return super().run_forever()
         finally:
             sys.set_asyncgen_hooks(*old)
+
+
+def close_app_loop(loop: asyncio.AbstractEventLoop, drain_s: float = 0.1) -> None:
+    """Finish what the loop still owes, then close it.
+
+    Cancels leftover tasks, gives closing sockets ``drain_s`` to run their ``connection_lost``
+    callbacks (a qasync loop closed at once leaves them open, and Python warns of unclosed
+    transports), finalises async generators, closes the loop and unsets it.
+    """
+    leftovers = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in leftovers:
+        task.cancel()
+    if leftovers:
+        loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+    loop.run_until_complete(asyncio.sleep(drain_s))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+    asyncio.set_event_loop(None)

@@ -21,7 +21,7 @@ from desktop.app import cli
 from desktop.app.demo import SimulatorProcess
 from desktop.app.desk import Desk, connect_interactively, open_desk
 from desktop.app.errors import ErrorRouter
-from desktop.app.loop import AppEventLoop
+from desktop.app.loop import AppEventLoop, close_app_loop
 from desktop.app.smoke import run_smoke
 from desktop.config import AppConfig
 from desktop.domain.errors import DesktopError
@@ -47,11 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     router = ErrorRouter()
     router.install(loop)
     try:
-        with loop:
-            code: int = loop.run_until_complete(_run(options, router, launched_at))
-            loop.run_until_complete(loop.shutdown_asyncgens())
+        code: int = loop.run_until_complete(_run(options, router, launched_at))
     finally:
-        asyncio.set_event_loop(None)
+        close_app_loop(loop)
     return code
 
 

@@ -19,7 +19,7 @@ import time
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.demo import SimulatorProcess
-from desktop.app.loop import AppEventLoop
+from desktop.app.loop import AppEventLoop, close_app_loop
 from desktop.bench.bare import BareCounter
 from desktop.client.rest import WebApi
 from desktop.config import AppConfig, Credentials
@@ -37,9 +37,10 @@ def run_ingest(*, rate: float, seconds: float, warmup: float) -> int:
     app.setQuitOnLastWindowClosed(False)
     loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
-    with loop:
+    try:
         code: int = loop.run_until_complete(_measure(rate, seconds, warmup))
-        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        close_app_loop(loop)
     return code
 
 

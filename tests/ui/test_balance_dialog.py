@@ -66,7 +66,6 @@ def test_letters_cannot_be_typed_into_the_login(qtbot: Any, dialog: BalanceDialo
     ("login", "amount", "comment", "field", "message"),
     [
         ("", "100", "", "login", "Enter the account login"),
-        ("999", "100", "", "login", "No account with login 999"),
         (str(LOGIN), "", "", "amount", "Enter an amount"),
         (str(LOGIN), "0", "", "amount", "greater than zero"),
         (str(LOGIN), "-5", "", "amount", "greater than zero"),
@@ -90,6 +89,20 @@ def test_invalid_input_shows_inline_error_and_sends_nothing(
     assert dialog.step == Step.FORM
     assert dialog.operation is None
     assert emitted == []
+
+
+def test_a_login_missing_from_the_grid_is_warned_about_and_left_to_the_server(
+    qtbot: Any, dialog: BalanceDialog
+) -> None:
+    fill(qtbot, dialog, "999", "100")
+    assert "not in the account list" in visible_errors(dialog)["login"]
+    review(qtbot, dialog)
+    assert dialog.step == Step.REVIEW
+    assert dialog.review_page.values["before_after"].text() == "Account figures unknown"
+    assert "trade server will refuse it" in dialog.review_page.warning.text()
+    with qtbot.waitSignal(dialog.confirmed) as blocker:
+        qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].login == 999
 
 
 def test_comment_counter_counts_live(qtbot: Any, dialog: BalanceDialog) -> None:

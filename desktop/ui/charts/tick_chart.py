@@ -26,6 +26,10 @@ from desktop.ui.models.columns import format_price
 PRICE_AXIS_WIDTH = 72
 
 
+MIN_WINDOW_S = 60.0
+"""The narrowest time span the following chart shows."""
+
+
 class TickChart(QWidget):
     """A one-symbol tick chart with a title line showing the last bid, ask and spread.
 
@@ -152,6 +156,9 @@ class TickChart(QWidget):
         point = self._spec.point if self._spec is not None else 1e-5
         pad_y = max((high - low) * 0.08, point * 3)
         pad_x = max((t1 - t0) * 0.02, 0.5)
+        # At least a minute in view: a calm symbol's few ticks do not fill the width, and the
+        # time axis labels read HH:MM:SS instead of fractions of one second.
+        t0 = min(t0, t1 - MIN_WINDOW_S)
         view = self._plot.getPlotItem().getViewBox()
         view.setRange(xRange=(t0, t1 + pad_x), yRange=(low - pad_y, high + pad_y), padding=0)
 

@@ -38,6 +38,7 @@ from desktop.ui.dialogs.balance_text import (
     receipt_details,
     refusal_text,
     review_texts,
+    unlisted_login_text,
 )
 from desktop.ui.models.columns import format_money
 from desktop.ui.widgets.inline_error import set_error
@@ -188,7 +189,7 @@ class BalanceDialog(QDialog):
         self._account = self._lookup(int(text)) if text else None
         self.form_page.show_account(self._account)
         if text and self._account is None:
-            set_error(self.form_page.login_error, f"No account with login {text}.")
+            set_error(self.form_page.login_error, unlisted_login_text(int(text)))
 
     def _on_review_button_clicked(self) -> None:
         self.form_page.clear_errors()
@@ -207,11 +208,9 @@ class BalanceDialog(QDialog):
             form.login_edit.setFocus()
             return None
         login = int(text)
+        # A login missing from the grid is not refused here: it may have been created since
+        # the grid loaded. The review warns, and the trade server's NotFound is shown if not.
         self._account = self._lookup(login)
-        if self._account is None:
-            set_error(form.login_error, f"No account with login {login}.")
-            form.login_edit.setFocus()
-            return None
         kind: BalanceKind = form.kind_combo.currentData()
         try:
             return self._prepare(login, kind, form.amount_edit.text(), form.comment_edit.text())

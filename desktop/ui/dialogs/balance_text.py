@@ -62,9 +62,14 @@ def _effect(operation: BalanceOperation, account: Account | None, credit: bool) 
     return f"{name}  {format_money(now)}  {ARROW}  {format_money(after)}"
 
 
+def unlisted_login_text(login: int) -> str:
+    """Said of a login that is not in the account list: the server will check it."""
+    return f"Login {login} is not in the account list; the trade server will refuse it if it does not exist."
+
+
 def _warning(operation: BalanceOperation, account: Account | None) -> str:
     if account is None:
-        return ""
+        return unlisted_login_text(operation.login)
     if operation.kind == BalanceKind.WITHDRAWAL and operation.amount > account.free_margin:
         return (
             f"This is more than the free margin ({format_money(account.free_margin)}). "

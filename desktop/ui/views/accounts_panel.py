@@ -57,7 +57,7 @@ class AccountsPanel(QWidget):
         self.count_label.setObjectName("countLabel")
         self.balance_button = QPushButton("Balance operation…", self)
         self.balance_button.setToolTip("Deposit, withdrawal, credit in / out for the selected account (Ctrl+D)")
-        self.table = _AccountsGrid(model, self)
+        self.table = _AccountsGrid(model, self, stretch_key="name")
         self.table.setObjectName("accountsTable")
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._build_layout()

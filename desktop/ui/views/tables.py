@@ -18,13 +18,22 @@ ROW_HEIGHT = 21
 class GridView(QTableView):
     """A read-only grid over a :class:`RowTableModel`; header clicks sort inside the model.
 
+    ``stretch_key`` names the column that takes the width the others leave free.
+
     Clicking a header cycles ascending → descending → load order.
 
     Signals:
         The standard QTableView signals only.
     """
 
-    def __init__(self, model: RowTableModel[Any], parent: QWidget | None = None, *, stretch_last: bool = False) -> None:
+    def __init__(
+        self,
+        model: RowTableModel[Any],
+        parent: QWidget | None = None,
+        *,
+        stretch_last: bool = False,
+        stretch_key: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -49,6 +58,9 @@ class GridView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for i, column in enumerate(model.columns):
             self.setColumnWidth(i, column.width)
+            if column.key == stretch_key:
+                # The free width goes to this column instead of an empty band on the right.
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
         self.setSortingEnabled(True)
 
     def preferred_width(self) -> int:

@@ -1,0 +1,237 @@
+"""The simulator's runtime state behind one inspectable, drivable handle (``SimControl``).
+
+Imports: stdlib and ``desktop.simulator`` state modules. Used by ``server`` (which builds one
+per instance), by every endpoint, and by tests and the app's demo mode through
+``RunningSimulator.control``.
+
+Tests read ``accounts``, ``book.ledger``, ``requests`` and ``hub.connections`` and drive the
+server with ``advance`` (ticks on demand; set ``tick_rate=0`` for a silent feed),
+``mint_token``, ``set_balance``, ``add_account``, ``fail_next`` (inject HTTP failures),
+``drop_hub_connections`` and ``reset``. All of it lives on the
+simulator's event loop thread: from another thread use ``SimulatorThread.call``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from desktop.simulator.accounts import Account, group_by_name
+from desktop.simulator.auth import TokenIssuer
+from desktop.simulator.book import Book
+from desktop.simulator.config import FIRST_LOGIN, SimConfig
+from desktop.simulator.feed import PriceFeed, TickBatch
+from desktop.simulator.hub import HubRegistry
+from desktop.simulator.idempotency import IdempotencyStore
+from desktop.simulator.margin import MarginState
+from desktop.simulator.wire import to_cents
+
+_LOG_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One HTTP request the simulator answered.
+
+    Attributes:
+        method: HTTP method.
+        path: Path as sent.
+        query: Raw query string.
+        headers: Request headers (``Authorization`` values shortened).
+        body: Raw body bytes.
+        status: HTTP status answered.
+        at: Unix time it arrived.
+    """
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    at: float
+
+
+class RequestLog:
+    """The most recent requests (bounded)."""
+
+    def __init__(self) -> None:
+        self._items: deque[LoggedRequest] = deque(maxlen=_LOG_LIMIT)
+
+    def append(self, item: LoggedRequest) -> None:
+        """Record a request.
+
+        Args:
+            item: The request.
+        """
+        self._items.append(item)
+
+    def all(self) -> list[LoggedRequest]:
+        """Return the logged requests, oldest first.
+
+        Returns:
+            A copy of the log.
+        """
+        return list(self._items)
+
+    def matching(self, fragment: str) -> list[LoggedRequest]:
+        """Return requests whose path contains ``fragment`` (ignoring case).
+
+        Args:
+            fragment: Text to look for.
+
+        Returns:
+            The matching requests, oldest first.
+        """
+        low = fragment.lower()
+        return [item for item in self._items if low in item.path.lower()]
+
+    def clear(self) -> None:
+        """Forget every request."""
+        self._items.clear()
+
+
+class SimControl:
+    """Runtime state of one simulator, and the handle tests use to inspect and drive it.
+
+    Args:
+        config: Settings.
+        clock: Unix-time source.
+    """
+
+    def __init__(self, config: SimConfig, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.clock = clock
+        self.feed = PriceFeed(config.seed, config.tick_rate, clock())
+        self.book = Book(config.seed, config.accounts, FIRST_LOGIN, self.feed)
+        self.issuer = TokenIssuer(config, clock)
+        self.idempotency = IdempotencyStore(config.idempotency_ttl)
+        self.requests = RequestLog()
+        self.hub = HubRegistry(self.feed, config)
+        self._failures: list[tuple[str, int]] = []
+
+    @property
+    def accounts(self) -> dict[int, Account]:
+        """Accounts by login (live objects; do not mutate from another thread)."""
+        return self.book.accounts
+
+    def state_of(self, login: int) -> MarginState:
+        """Value an account at the current prices.
+
+        Args:
+            login: The account.
+
+        Returns:
+            Its balance, equity, margin, free margin and level.
+        """
+        return self.book.state(self.book.get(login))
+
+    def advance(self, count: int) -> TickBatch:
+        """Generate ``count`` ticks now and push them to hub clients.
+
+        Args:
+            count: Number of ticks (at least 1).
+
+        Returns:
+            The generated ticks.
+        """
+        batch = self.feed.next_batch(count, self.clock())
+        self.hub.publish(batch)
+        return batch
+
+    def mint_token(self, lifetime: int | None = None, issuer: str = "http://simulator.invalid") -> str:
+        """Issue an access token without the token endpoint (e.g. an expired one).
+
+        Args:
+            lifetime: Seconds until expiry; negative gives an already expired token.
+            issuer: ``iss`` claim.
+
+        Returns:
+            The JWT.
+        """
+        return self.issuer.issue(issuer, lifetime=lifetime)
+
+    def set_balance(self, login: int, amount: Decimal | float | str) -> None:
+        """Overwrite an account's balance (no ledger entry).
+
+        Args:
+            login: The account.
+            amount: New balance in deposit currency.
+        """
+        self.book.get(login).balance_cents = to_cents(amount)
+
+    def add_account(self, login: int, group: str, name: str, balance: Decimal | float | str = 0) -> Account:
+        """Insert a new account without positions.
+
+        Args:
+            login: Its login (must be free).
+            group: An existing group name.
+            name: Holder's name.
+            balance: Initial balance.
+
+        Returns:
+            The new account.
+        """
+        group_by_name(group)
+        now = int(self.clock())
+        account = Account(
+            login=login, group=group, name=name, email="", country="", city="", state="", zip_code="",
+            address="", phone="", lead_source="", external_id="", status="", comment="", leverage=100,
+            agent_account=0, last_ip=0, registered=now, last_date=now, balance_cents=to_cents(balance),
+        )  # fmt: skip
+        self.book.add(account)
+        return account
+
+    def fail_next(self, path_fragment: str, status: int, times: int = 1) -> None:
+        """Make the next requests whose path contains ``path_fragment`` fail with an HTTP status.
+
+        The failure is answered before authentication and routing, with a plain-text body
+        (like a proxy's 502/503 page), and nothing is executed.
+
+        Args:
+            path_fragment: Text to look for in the path (case-insensitive).
+            status: HTTP status to answer, e.g. 401, 503.
+            times: How many matching requests fail.
+        """
+        self._failures += [(path_fragment.lower(), status)] * times
+
+    def take_failure(self, path: str) -> int | None:
+        """Consume the first injected failure matching a path (used by the server).
+
+        Args:
+            path: Request path.
+
+        Returns:
+            The status to answer, or None to serve the request normally.
+        """
+        low = path.lower()
+        for i, (fragment, status) in enumerate(self._failures):
+            if fragment in low:
+                del self._failures[i]
+                return status
+        return None
+
+    async def drop_hub_connections(self, close_message: bool = False) -> int:
+        """Close every hub connection, as a server restart or network cut would.
+
+        Args:
+            close_message: Send a SignalR Close message (``allowReconnect: true``) first;
+                otherwise the WebSocket is just closed.
+
+        Returns:
+            How many connections were closed.
+        """
+        return await self.hub.drop_all(close_message)
+
+    def reset(self) -> None:
+        """Restore the seeded accounts; forget idempotency keys, injected failures and the request log.
+
+        Prices and hub connections are left as they are.
+        """
+        self.book.reset()
+        self.idempotency.clear()
+        self.requests.clear()
+        self._failures.clear()

@@ -1,0 +1,133 @@
+"""The services against the real simulator over loopback: load, feed, money operations, errors."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+
+from desktop.config import AppConfig, Credentials
+from desktop.domain.errors import ApiFailure, AuthFailed, ServerUnreachable
+from desktop.domain.models import Account, BalanceKind, ConnectionState
+from desktop.services.workstation import Workstation
+from desktop.simulator import SimulatorThread
+from tests.integration.conftest import wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def run(coro: object) -> None:
+    asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def account_with_margin(ws: Workstation) -> Account:
+    return next(a for a in ws.accounts.all() if a.margin > 0 and a.free_margin > 100)
+
+
+def test_start_loads_symbols_accounts_and_streams_ticks(credentials: Credentials) -> None:
+    async def scenario() -> None:
+        ws = Workstation(credentials, AppConfig())
+        try:
+            platform = await ws.start()
+            assert platform.type == "MT4"
+            assert len(ws.quotes.symbols) >= 30
+            assert len(ws.accounts) >= 1000
+            seeded = ws.book.total_ticks
+            await wait_until(lambda: ws.book.total_ticks > seeded + 20, what="hub ticks")
+            assert ws.quotes.status.state is ConnectionState.CONNECTED
+            assert ws.session.server_time() is not None
+            ws.book.flush()
+            assert len(ws.book.symbols()) >= 30
+        finally:
+            await ws.aclose()
+
+    run(scenario())
+
+
+def test_deposit_changes_balance_once_even_when_sent_twice(credentials: Credentials, sim: SimulatorThread) -> None:
+    async def scenario() -> None:
+        ws = Workstation(credentials, AppConfig())
+        try:
+            await ws.start()
+            before = ws.accounts.all()[0]
+            operation = ws.accounts.prepare(before.login, BalanceKind.DEPOSIT, "100.00", "integration deposit")
+            receipt = await ws.accounts.submit(operation)
+            assert receipt.ticket > 0
+            assert receipt.activity_id
+            assert receipt.account is not None
+            assert receipt.account.balance == before.balance + Decimal("100.00")
+            again = await ws.accounts.submit(operation)  # same idempotency key
+            assert again.ticket == receipt.ticket
+            assert again.account is not None
+            assert again.account.balance == receipt.account.balance
+            updated = ws.accounts.get(before.login)
+            assert updated is not None
+            assert updated.balance == receipt.account.balance
+        finally:
+            await ws.aclose()
+
+    run(scenario())
+    deposits = sim.control.requests.matching("TradeTransaction")
+    assert len(deposits) == 2
+
+
+def test_withdrawal_above_free_margin_is_refused_with_trade_no_money(credentials: Credentials) -> None:
+    async def scenario() -> None:
+        ws = Workstation(credentials, AppConfig())
+        try:
+            await ws.start()
+            account = account_with_margin(ws)
+            too_much = f"{account.free_margin + Decimal(1000):.2f}"
+            operation = ws.accounts.prepare(account.login, BalanceKind.WITHDRAWAL, too_much, "")
+            with pytest.raises(ApiFailure) as caught:
+                await ws.accounts.submit(operation)
+            assert caught.value.code == "MT4Error"
+            assert caught.value.manager_code == "TradeNoMoney"
+            assert caught.value.activity_id
+            after = await ws.api.account(account.login)
+            assert after.balance == account.balance
+        finally:
+            await ws.aclose()
+
+    run(scenario())
+
+
+def test_unknown_login_is_reported_as_not_found(credentials: Credentials) -> None:
+    async def scenario() -> None:
+        ws = Workstation(credentials, AppConfig())
+        try:
+            await ws.start()
+            operation = ws.accounts.prepare(99_999_999, BalanceKind.DEPOSIT, "10", "")
+            with pytest.raises(ApiFailure) as caught:
+                await ws.accounts.submit(operation)
+            assert caught.value.code == "NotFound"
+        finally:
+            await ws.aclose()
+
+    run(scenario())
+
+
+def test_wrong_secret_quotes_the_auth_server(sim: SimulatorThread) -> None:
+    async def scenario() -> None:
+        ws = Workstation(Credentials(sim.url, sim.url, "demo-dealer", "wrong"), AppConfig())
+        try:
+            with pytest.raises(AuthFailed, match="invalid_client"):
+                await ws.start()
+        finally:
+            await ws.aclose()
+
+    run(scenario())
+
+
+def test_unreachable_server_is_a_clear_error() -> None:
+    async def scenario() -> None:
+        url = "http://127.0.0.1:9"  # discard port: nothing listens on loopback here
+        ws = Workstation(Credentials(url, url, "demo-dealer", "demo-secret"), AppConfig())
+        try:
+            with pytest.raises(ServerUnreachable, match=r"127\.0\.0\.1"):
+                await ws.start()
+        finally:
+            await ws.aclose()
+
+    run(scenario())
