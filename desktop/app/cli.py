@@ -24,6 +24,7 @@ class Options:
     smoke: bool
     screenshot: Path | None
     smoke_timeout_s: float
+    smoke_settle_s: float
     seed: int
     tick_rate: float | None
     credentials: Credentials | None
@@ -44,6 +45,7 @@ def parse(argv: list[str] | None = None) -> Options:
         smoke=args.smoke,
         screenshot=args.screenshot,
         smoke_timeout_s=args.smoke_timeout,
+        smoke_settle_s=args.smoke_settle,
         seed=args.seed,
         tick_rate=args.tick_rate,
         credentials=prefill if complete else None,
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--smoke", action="store_true", help="wait for quotes and accounts, print SMOKE OK, exit")
     parser.add_argument("--screenshot", type=Path, metavar="FILE", help="with --smoke: save a grab of the window")
     parser.add_argument("--smoke-timeout", type=float, default=30.0, metavar="S", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke-settle", type=float, default=1.5, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help="demo: the simulator's seed")
     parser.add_argument("--tick-rate", type=float, help="demo: ticks per second the simulator sends")
     parser.add_argument("--api-url", default=PRODUCTION_API, help="WebAPI base URL")

@@ -4,7 +4,7 @@ The simulator runs in its own process so the workstation talks to it exactly as 
 real cloud, over loopback sockets, and so its price feed never competes with the GUI for
 the interpreter lock.
 
-Imports: the standard library and desktop.config.
+Imports: the standard library, desktop.config and desktop.services.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 import sys
 
 from desktop.config import Credentials
+from desktop.services.tasks import TaskOwner
 
 _log = logging.getLogger(__name__)
 
@@ -32,11 +33,12 @@ class SimulatorProcess:
         self._tick_rate = tick_rate
         self._start_timeout = start_timeout_s
         self._process: asyncio.subprocess.Process | None = None
+        self._tasks = TaskOwner()
         self.url: str | None = None
 
     def command(self) -> list[str]:
         """The child's command line."""
-        cmd = [sys.executable, "-m", "desktop.simulator", "--host", "127.0.0.1", "--port", "0"]
+        cmd = [sys.executable, "-m", "desktop.simulator", "--host", "127.0.0.1", "--port", "0", "--exit-with-stdin"]
         cmd += ["--seed", str(self._seed)]
         if self._tick_rate is not None:
             cmd += ["--tick-rate", str(self._tick_rate)]
@@ -48,15 +50,27 @@ class SimulatorProcess:
         Raises:
             RuntimeError: the simulator exited or stayed silent; the message has its output.
         """
+        # The child stops when this pipe closes, so it never outlives the app, however it ends.
         self._process = await asyncio.create_subprocess_exec(
-            *self.command(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+            *self.command(),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         try:
             self.url = await asyncio.wait_for(self._read_url(), self._start_timeout)
         except TimeoutError:
             await self.stop()
             raise RuntimeError(f"the simulator did not start within {self._start_timeout:.0f} s") from None
+        self._tasks.spawn("simulator-output", self._drain_output())
         return Credentials(self.url, self.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+
+    async def _drain_output(self) -> None:
+        """Keep reading the child's output into the log, so a full pipe never blocks it."""
+        assert self._process is not None
+        assert self._process.stdout is not None
+        async for line in self._process.stdout:
+            _log.info("simulator: %s", line.decode(errors="replace").rstrip())
 
     async def _read_url(self) -> str:
         assert self._process is not None
@@ -74,6 +88,7 @@ class SimulatorProcess:
     async def stop(self) -> None:
         """Terminate the child (kill it if it does not go within 3 s)."""
         process, self._process = self._process, None
+        await self._tasks.aclose()
         if process is None or process.returncode is not None:
             return
         process.terminate()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings
 
 from desktop.config import AppConfig, Credentials
 from desktop.domain.errors import DesktopError
+from desktop.services.tasks import TaskOwner
 from desktop.services.workstation import Workstation
 from desktop.ui.dialogs.connect import ConnectDialog
 from desktop.ui.main_window import MainWindow
@@ -60,12 +61,20 @@ async def open_desk(credentials: Credentials, config: AppConfig, settings: QSett
 
 
 async def connect_interactively(
-    config: AppConfig, settings: QSettings | None, prefill: Credentials | None
+    config: AppConfig,
+    settings: QSettings | None,
+    prefill: Credentials | None,
+    first_error: DesktopError | None = None,
 ) -> Desk | None:
-    """Ask for credentials until a session opens; ``None`` if the user cancels."""
+    """Ask for credentials until a session opens; ``None`` if the user cancels.
+
+    ``first_error`` is shown at once: why the credentials given on the command line failed.
+    """
     dialog = ConnectDialog(initial=prefill)
+    if first_error is not None:
+        dialog.show_failure(first_error)
     outcome: asyncio.Future[Desk | None] = asyncio.get_running_loop().create_future()
-    attempt: list[asyncio.Task[None]] = []
+    attempts = TaskOwner()
 
     async def try_connect(credentials: Credentials) -> None:
         try:
@@ -81,11 +90,9 @@ async def connect_interactively(
         outcome.set_result(desk)
 
     def on_submitted(credentials: Credentials) -> None:
-        attempt[:] = [asyncio.get_running_loop().create_task(try_connect(credentials), name="connect")]
+        attempts.spawn("connect", try_connect(credentials))
 
     def on_rejected() -> None:
-        for task in attempt:
-            task.cancel()
         if not outcome.done():
             outcome.set_result(None)
 
@@ -95,4 +102,5 @@ async def connect_interactively(
     try:
         return await outcome
     finally:
+        await attempts.aclose()  # an attempt still running when the user cancelled
         dialog.deleteLater()

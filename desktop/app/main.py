@@ -9,23 +9,21 @@ Imports: every layer; the simulator only as a child process.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import time
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.app import cli
 from desktop.app.demo import SimulatorProcess
 from desktop.app.desk import Desk, connect_interactively, open_desk
 from desktop.app.errors import ErrorRouter
-from desktop.app.loop import AppEventLoop, close_app_loop
+from desktop.app.runtime import run_app
 from desktop.app.smoke import run_smoke
 from desktop.config import AppConfig
 from desktop.domain.errors import DesktopError
-from desktop.ui.qt_app import configure_application
 
 _log = logging.getLogger("desktop")
 
@@ -38,19 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if options.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    configure_application(app)
-    app.setQuitOnLastWindowClosed(False)
-    loop = AppEventLoop(app)
-    asyncio.set_event_loop(loop)
-    router = ErrorRouter()
-    router.install(loop)
-    try:
-        code: int = loop.run_until_complete(_run(options, router, launched_at))
-    finally:
-        close_app_loop(loop)
-    return code
+    return run_app(lambda router: _run(options, router, launched_at))
 
 
 async def _run(options: cli.Options, router: ErrorRouter, launched_at: float) -> int:
@@ -63,7 +49,7 @@ async def _run(options: cli.Options, router: ErrorRouter, launched_at: float) ->
             credentials = await simulator.start()
             desk: Desk | None = await open_desk(credentials, config, settings)
         elif options.credentials is not None:
-            desk = await open_desk(options.credentials, config, settings)
+            desk = await _open_or_ask(options, config, settings)
         else:
             desk = await connect_interactively(config, settings, options.prefill)
         if desk is None:
@@ -76,11 +62,24 @@ async def _run(options: cli.Options, router: ErrorRouter, launched_at: float) ->
             await simulator.stop()
 
 
+async def _open_or_ask(options: cli.Options, config: AppConfig, settings: QSettings | None) -> Desk | None:
+    """Connect with the command line's credentials; on failure, say why in the connection dialog."""
+    assert options.credentials is not None
+    try:
+        return await open_desk(options.credentials, config, settings)
+    except DesktopError as exc:
+        if options.smoke:
+            raise
+        return await connect_interactively(config, settings, options.credentials, first_error=exc)
+
+
 async def _serve(desk: Desk, options: cli.Options, router: ErrorRouter, launched_at: float) -> int:
     router.add_reporter(lambda line: desk.window.status.show_event(line, "error"))
     try:
         if options.smoke:
-            return await run_smoke(desk, options.screenshot, options.smoke_timeout_s, launched_at)
+            return await run_smoke(
+                desk, options.screenshot, options.smoke_timeout_s, options.smoke_settle_s, launched_at
+            )
         desk.window.show()
         await desk.wait_closed()
         return 0

@@ -11,15 +11,13 @@ from pathlib import Path
 
 from desktop.app.desk import Desk
 
-SETTLE_S = 1.5
-"""After the first data, time for a second of status-bar figures (ticks/s, server clock)."""
 
-
-async def run_smoke(desk: Desk, screenshot: Path | None, timeout_s: float, launched_at: float) -> int:
+async def run_smoke(desk: Desk, screenshot: Path | None, timeout_s: float, settle_s: float, launched_at: float) -> int:
     """Wait for the first quote and the accounts, optionally grab the window, report.
 
     ``launched_at`` is the ``time.monotonic()`` of the command's start: the line reports how
-    long the window took to show quotes and accounts from there.
+    long the window took to show quotes and accounts from there. ``settle_s`` is how long the
+    window then runs before the grab (at least a second, for the status bar's figures).
     """
     window, workstation = desk.window, desk.workstation
     window.resize(1600, 1000)
@@ -32,7 +30,7 @@ async def run_smoke(desk: Desk, screenshot: Path | None, timeout_s: float, launc
             return 2
         await asyncio.sleep(0.05)
     ready_s = time.monotonic() - launched_at
-    await asyncio.sleep(SETTLE_S)
+    await asyncio.sleep(settle_s)
     if screenshot is not None and not window.grab().save(str(screenshot)):
         print(f"SMOKE FAILED: could not write {screenshot}")
         return 3

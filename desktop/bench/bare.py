@@ -1,16 +1,17 @@
 """The reference rate: a bare pysignalr client that only counts ``OnTick`` messages.
 
-Imports: pysignalr and the standard library.
+Imports: pysignalr, desktop.services and the standard library.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from typing import Any
 
 from pysignalr.client import SignalRClient
+
+from desktop.services.tasks import TaskOwner
 
 
 class BareCounter:
@@ -39,7 +40,8 @@ class BareCounter:
 
     async def measure(self, warmup: float, seconds: float) -> float:
         """Connect, wait ``warmup`` s, then return the tick rate over ``seconds`` s."""
-        task = asyncio.get_running_loop().create_task(self._client.run(), name="bench-bare-client")
+        tasks = TaskOwner()
+        tasks.spawn("bench-bare-client", self._client.run())
         try:
             await asyncio.wait_for(self._opened.wait(), 15)
             await asyncio.sleep(warmup)
@@ -47,6 +49,7 @@ class BareCounter:
             await asyncio.sleep(seconds)
             return (self.ticks - start_ticks) / (time.perf_counter() - start)
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await tasks.aclose()
+            websocket = getattr(self._client._transport, "_ws", None)
+            if websocket is not None:  # pysignalr leaves it open when run() is cancelled
+                await websocket.close()

@@ -13,35 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import sys
 import time
 
-from PySide6.QtWidgets import QApplication
-
 from desktop.app.demo import SimulatorProcess
-from desktop.app.loop import AppEventLoop, close_app_loop
+from desktop.app.runtime import run_app
 from desktop.bench.bare import BareCounter
 from desktop.client.rest import WebApi
 from desktop.config import AppConfig, Credentials
 from desktop.services.session import choose_platform
 from desktop.services.workstation import Workstation
 from desktop.ui.main_window import MainWindow
-from desktop.ui.qt_app import configure_application
 
 
 def run_ingest(*, rate: float, seconds: float, warmup: float) -> int:
     """Run the ingest benchmark on a fresh Qt application and qasync loop; print the figures."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    configure_application(app)
-    app.setQuitOnLastWindowClosed(False)
-    loop = AppEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        code: int = loop.run_until_complete(_measure(rate, seconds, warmup))
-    finally:
-        close_app_loop(loop)
-    return code
+    return run_app(lambda _router: _measure(rate, seconds, warmup))
 
 
 async def _measure(rate: float, seconds: float, warmup: float) -> int:

@@ -52,7 +52,7 @@ class SymbolSpec:
     @property
     def point(self) -> float:
         """Size of one price point, e.g. 0.00001 for a five-digit FX pair."""
-        return float(10.0**-self.digits)
+        return 10.0**-self.digits
 
 
 @dataclass(frozen=True)

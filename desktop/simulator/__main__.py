@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -42,6 +43,11 @@ def parse_args(argv: list[str] | None = None) -> SimConfig:
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime in seconds")
     parser.add_argument("--accounts", type=int, default=1000, help="number of generated accounts")
     parser.add_argument("--log-level", default="WARNING", help="Python logging level (default WARNING)")
+    parser.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="also stop when standard input closes (a parent process that dies takes the simulator along)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -59,22 +65,31 @@ def parse_args(argv: list[str] | None = None) -> SimConfig:
         parser.error(str(exc))
 
 
-async def serve(config: SimConfig) -> None:
-    """Run a simulator until SIGINT or SIGTERM.
+async def serve(config: SimConfig, *, exit_with_stdin: bool = False) -> None:
+    """Run a simulator until SIGINT or SIGTERM (or, if asked, until standard input closes).
 
     Args:
         config: Settings.
+        exit_with_stdin: Also stop at end-of-file on standard input.
     """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    if exit_with_stdin:
+        loop.add_reader(sys.stdin.fileno(), _on_stdin_readable, stop)
     running = await start(config)
     try:
         print(f"Listening on {running.url}", flush=True)
         await stop.wait()
     finally:
         await running.aclose()
+
+
+def _on_stdin_readable(stop: asyncio.Event) -> None:
+    if not os.read(sys.stdin.fileno(), 4096):  # end of file: the parent has gone
+        asyncio.get_running_loop().remove_reader(sys.stdin.fileno())
+        stop.set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         Process exit code.
     """
-    asyncio.run(serve(parse_args(argv)))
+    args = argv if argv is not None else sys.argv[1:]
+    asyncio.run(serve(parse_args(args), exit_with_stdin="--exit-with-stdin" in args))
     return 0
 
 

@@ -109,8 +109,14 @@ def test_cancel_while_busy_rejects(qtbot: Any, dialog: ConnectDialog) -> None:
 @pytest.mark.parametrize(
     ("error", "text"),
     [
-        (AuthFailed("invalid_client"), "The auth server refused these credentials: invalid_client"),
-        (ServerUnreachable("https://auth.cplugin.net did not answer"), "Cannot reach the server: https://auth"),
+        (
+            AuthFailed("The auth server refused the credentials: invalid_client \u2014 unknown client"),
+            "The auth server refused the credentials: invalid_client \u2014 unknown client",
+        ),
+        (
+            ServerUnreachable("https://auth.cplugin.net did not answer"),
+            "https://auth.cplugin.net did not answer. Check the addresses",
+        ),
         (ApiFailure("Unauthorized", "No access"), "The WebAPI refused the session: No access (Unauthorized)"),
         (InvalidInput("The credentials give access to no MT4 trade platform."), "no MT4 trade platform"),
     ],

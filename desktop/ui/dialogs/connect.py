@@ -37,9 +37,9 @@ _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?
 def describe_connect_error(error: DesktopError) -> str:
     """One plain sentence for why connecting failed, quoting the server's reason."""
     if isinstance(error, AuthFailed):
-        return f"The auth server refused these credentials: {error}"
+        return str(error)  # already says who refused and quotes why
     if isinstance(error, ServerUnreachable):
-        return f"Cannot reach the server: {error}"
+        return f"{str(error).rstrip('.')}. Check the addresses and the network, then connect again."
     if isinstance(error, ApiFailure):
         return f"The WebAPI refused the session: {error}"
     return str(error)
