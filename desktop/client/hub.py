@@ -16,20 +16,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from psygnal import Signal
 from pysignalr.client import SignalRClient
 from pysignalr.messages import CompletionMessage
 
+from desktop.client import wire
 from desktop.client.backoff import Backoff
 from desktop.client.wire import parse_time
-from desktop.domain.models import ConnectionState, ConnectionStatus
+from desktop.domain.models import AccountChange, ConnectionState, ConnectionStatus, MarginSnapshot
 
 _log = logging.getLogger(__name__)
 
 TickSink = Callable[[str, float, float, float], None]
 """Receives ``(symbol, bid, ask, time)`` for every tick; must not block."""
+
+T = TypeVar("T")
 
 
 class _ConnectionLost(Exception):
@@ -58,6 +61,7 @@ class TickHub:
         self._sink = sink
         self._backoff = backoff or Backoff()
         self._symbols: dict[str, None] = {}
+        self._streams: dict[str, Callable[[Any], None]] = {}
         self._ever_connected = False
         self.connections = 0
         self.bad_payloads = 0
@@ -65,6 +69,20 @@ class TickHub:
     def subscribe(self, symbols: list[str]) -> None:
         """Add ``symbols`` to the set subscribed on every (re)connection."""
         self._symbols.update(dict.fromkeys(symbols))
+
+    def watch_account_changes(self, sink: Callable[[AccountChange], None]) -> None:
+        """Feed ``StreamUserUpdates`` to ``sink`` on every (re)connection."""
+        self._add_stream("StreamUserUpdates", wire.account_change, sink)
+
+    def watch_margin_calls(self, sink: Callable[[MarginSnapshot], None]) -> None:
+        """Feed ``StreamMarginCallUpdates`` to ``sink`` on every (re)connection."""
+        self._add_stream("StreamMarginCallUpdates", wire.margin_call, sink)
+
+    def _add_stream(self, method: str, decode: Callable[[Any], T], sink: Callable[[T], None]) -> None:
+        def deliver(item: Any) -> None:
+            sink(decode(item))
+
+        self._streams[method] = deliver
 
     async def run(self) -> None:
         """Connect, and reconnect after every loss, until cancelled."""
@@ -83,8 +101,10 @@ class TickHub:
     async def _run_once(self) -> str:
         """Run one connection until it is lost; return why it ended, in words."""
         client: SignalRClient | None = None
+        opened: list[Any] = []
         try:
             client = self._build_client(await self._token())
+            _record_connections(client, opened)
             await client.run()
         except _ConnectionLost:
             return "connection lost"
@@ -94,8 +114,7 @@ class TickHub:
             _log.warning("tick hub connection failed: %r", exc)
             return describe(exc)
         finally:
-            if client is not None:
-                await _close_socket(client)
+            await _close_all(opened)
         return "connection ended"
 
     def _build_client(self, token: str) -> SignalRClient:
@@ -107,6 +126,9 @@ class TickHub:
         client.on("OnConnectionStatus", self._on_connection_status)
         client.on_open(lambda: self._on_open(client))
         client.on_close(self._on_close)
+        # Without a global error callback pysignalr raises on an error Completion (a refused
+        # subscription, a stream the server lacks) and the whole connection dies.
+        client.on_error(self._on_completion_error)
         return client
 
     async def _on_open(self, client: SignalRClient) -> None:
@@ -115,6 +137,8 @@ class TickHub:
         for symbol in self._symbols:
             # pysignalr annotates arguments as dicts; the hub method takes the symbol string.
             await client.send("SubscribeToTicks", [symbol], on_invocation=self._on_subscribed)  # type: ignore[list-item]
+        for method, deliver in self._streams.items():
+            await client.stream(method, [], on_next=self._guard(method, deliver), on_error=self._on_completion_error)
         self._emit(ConnectionState.CONNECTED)
 
     async def _on_close(self) -> None:
@@ -123,6 +147,19 @@ class TickHub:
     async def _on_subscribed(self, message: Any) -> None:
         if isinstance(message, CompletionMessage) and message.error:
             _log.warning("subscription refused: %s", message.error)
+
+    async def _on_completion_error(self, message: Any) -> None:
+        _log.warning("hub call failed: %s", getattr(message, "error", message))
+
+    def _guard(self, method: str, deliver: Callable[[Any], None]) -> Callable[[Any], Awaitable[None]]:
+        async def on_next(item: Any) -> None:
+            try:
+                deliver(item)
+            except Exception:  # noqa: BLE001 - one bad item must never end the stream
+                self.bad_payloads += 1
+                _log.exception("bad %s item %r", method, item)
+
+        return on_next
 
     async def _on_tick(self, args: list[Any]) -> None:
         for payload in args:
@@ -163,10 +200,27 @@ def describe(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-async def _close_socket(client: SignalRClient) -> None:
-    websocket = getattr(client._transport, "_ws", None)
-    if websocket is not None:
+def _record_connections(client: SignalRClient, opened: list[Any]) -> None:
+    """Note every WebSocket the client opens, as it opens it.
+
+    pysignalr opens each connection inside an async generator (``async with … yield``) that
+    is abandoned, not closed, when its run() ends; a connection cancelled before its
+    handshake finished is not even in ``transport._ws``. Recording them here lets the
+    supervisor close each one itself instead of leaving sockets to the garbage collector.
+    """
+    transport = client._transport
+    handshake = transport._handshake
+
+    async def recording_handshake(connection: Any) -> None:
+        opened.append(connection)
+        await handshake(connection)
+
+    transport._handshake = recording_handshake  # type: ignore[method-assign, assignment]
+
+
+async def _close_all(connections: list[Any]) -> None:
+    for connection in connections:
         try:
-            await asyncio.wait_for(websocket.close(), 2.0)
+            await asyncio.wait_for(connection.close(), 2.0)
         except Exception:  # noqa: BLE001 - best effort on a connection already given up
             _log.debug("closing a lost hub socket failed", exc_info=True)

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from desktop.domain.models import Account, MarginSnapshot, Quote, SymbolSpec, TradePlatform
+from desktop.domain.models import Account, AccountChange, MarginSnapshot, Quote, SymbolSpec, TradePlatform
 
 _CENT = Decimal("0.01")
 JsonObject = dict[str, Any]
@@ -91,3 +91,21 @@ def account(user: JsonObject, snapshot: MarginSnapshot | None) -> Account:
         free_margin=snapshot.free_margin,
         margin_level=snapshot.margin_level,
     )
+
+
+def account_change(obj: JsonObject) -> AccountChange:
+    """A hub ``UserUpdatePayload`` (``StreamUserUpdates``)."""
+    return AccountChange(
+        kind=str(obj.get("kind") or "Updated"),
+        login=int(obj["login"]),
+        name=str(obj.get("name") or ""),
+        group=str(obj.get("group") or ""),
+        leverage=int(obj.get("leverage") or 0),
+        balance=money(obj.get("balance")),
+        credit=money(obj.get("credit")),
+    )
+
+
+def margin_call(obj: JsonObject) -> MarginSnapshot:
+    """A hub ``MarginCallPayload`` (``StreamMarginCallUpdates``): the same figures as REST's."""
+    return margin_snapshot(obj)

@@ -48,6 +48,8 @@ class SymbolSpec:
     name: str
     digits: int
     description: str = ""
+    spread: int = 0
+    """The configured spread in points; 0 for a floating spread."""
 
     @property
     def point(self) -> float:
@@ -155,3 +157,19 @@ class MarginSnapshot:
     margin: Decimal
     free_margin: Decimal
     margin_level: Decimal | None
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """What ``StreamUserUpdates`` says of an account: created, changed or deleted.
+
+    Carries the account's own fields only; equity and margin come with margin figures.
+    """
+
+    kind: str  # "Added", "Updated" or "Deleted"
+    login: int
+    name: str
+    group: str
+    leverage: int
+    balance: Decimal
+    credit: Decimal

@@ -17,7 +17,14 @@ from psygnal import Signal
 from desktop.client.rest import WebApi
 from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, check_comment, parse_amount
 from desktop.domain.errors import ApiFailure, DesktopError, InvalidInput, ServerUnreachable
-from desktop.domain.models import Account, BalanceKind, BalanceOperation, BalanceReceipt, MarginSnapshot
+from desktop.domain.models import (
+    Account,
+    AccountChange,
+    BalanceKind,
+    BalanceOperation,
+    BalanceReceipt,
+    MarginSnapshot,
+)
 from desktop.services.tasks import TaskOwner
 
 _log = logging.getLogger(__name__)
@@ -54,12 +61,17 @@ class AccountService:
         self._retry_delay_s = retry_delay_s
         self.max_amount = max_amount
         self._accounts: dict[int, Account] = {}
+        self._early: list[AccountChange | MarginSnapshot] | None = []
+        """Pushed changes that arrive while the list is still loading; replayed after it."""
 
     async def load(self) -> tuple[Account, ...]:
         """Read every account with its margin, then keep the margins fresh in the background."""
         accounts = tuple(await self._api.accounts())
         self._accounts = {a.login: a for a in accounts}
-        self.accounts_loaded.emit(accounts)
+        early, self._early = self._early or [], None
+        for item in early:
+            self._apply_pushed(item)
+        self.accounts_loaded.emit(self.all())
         self._tasks.spawn("margin-refresh", self._refresh_forever())
         return accounts
 
@@ -89,8 +101,8 @@ class AccountService:
     async def submit(self, operation: BalanceOperation) -> BalanceReceipt:
         """Send ``operation`` and return the server's receipt with the account as it is now.
 
-        A lost answer or an ``OutcomeUnknown`` is sent again with the same idempotency key,
-        so the server applies the operation at most once. Sending the same ``operation``
+        A lost answer, an ``OutcomeUnknown`` or a ``Busy`` (not started) is sent again with the
+        same idempotency key, so the server applies the operation at most once. Sending the same ``operation``
         object again later (the dialog's "Send again") is equally safe.
 
         Raises:
@@ -107,8 +119,7 @@ class AccountService:
             try:
                 return await self._api.balance(operation)
             except (ServerUnreachable, ApiFailure) as exc:
-                retriable = isinstance(exc, ServerUnreachable) or exc.outcome_unknown
-                if not retriable or attempt == SEND_ATTEMPTS:
+                if not _worth_resending(exc) or attempt == SEND_ATTEMPTS:
                     raise
                 _log.warning("balance %s: attempt %d unclear (%s); sending again", operation, attempt, exc)
                 await asyncio.sleep(self._retry_delay_s * attempt)
@@ -123,6 +134,44 @@ class AccountService:
         self._accounts[login] = account
         self.accounts_updated.emit((account,))
         return account
+
+    def apply_change(self, change: AccountChange) -> None:
+        """Take a pushed account change (``StreamUserUpdates``) into the grid at once.
+
+        Balance and credit move equity by the same amount (the floating profit is unchanged
+        at that instant); a deleted account leaves the list, which is then sent whole.
+        """
+        if self._early is not None:
+            self._early.append(change)
+            return
+        if change.kind == "Deleted":
+            if self._accounts.pop(change.login, None) is not None:
+                self.accounts_loaded.emit(self.all())
+            return
+        account = self._accounts.get(change.login)
+        merged = apply_change(account, change)
+        if merged != account:
+            self._accounts[change.login] = merged
+            self.accounts_updated.emit((merged,))
+
+    def apply_margin(self, snapshot: MarginSnapshot) -> None:
+        """Take pushed margin figures (``StreamMarginCallUpdates``) into the grid at once."""
+        if self._early is not None:
+            self._early.append(snapshot)
+            return
+        account = self._accounts.get(snapshot.login)
+        if account is None:
+            return
+        merged = merge_margin(account, snapshot)
+        if merged != account:
+            self._accounts[snapshot.login] = merged
+            self.accounts_updated.emit((merged,))
+
+    def _apply_pushed(self, item: AccountChange | MarginSnapshot) -> None:
+        if isinstance(item, AccountChange):
+            self.apply_change(item)
+        else:
+            self.apply_margin(item)
 
     async def refresh_margins(self) -> tuple[Account, ...]:
         """Merge the server's current margin figures into the accounts; return what changed."""
@@ -146,6 +195,40 @@ class AccountService:
                 await self.refresh_margins()
             except DesktopError as exc:
                 self.refresh_failed.emit(str(exc))
+
+
+def _worth_resending(exc: ServerUnreachable | ApiFailure) -> bool:
+    """Whether a resend with the same key is safe and useful.
+
+    True for an answer lost, an outcome unknown, or a request never started (``Busy``); a
+    refusal (``MT4Error``, ``NotFound`` …) is final.
+    """
+    if isinstance(exc, ServerUnreachable):
+        return True
+    return exc.outcome_unknown or exc.code == "Busy" or exc.outcome == "not-started"
+
+
+def apply_change(account: Account | None, change: AccountChange) -> Account:
+    """``account`` as ``change`` leaves it; a new idle account when it was unknown."""
+    if account is None:
+        equity = change.balance + change.credit
+        return Account(
+            change.login, change.name, change.group, change.leverage, change.balance, change.credit,
+            equity, Decimal("0.00"), equity, None,
+        )  # fmt: skip
+    equity = account.equity + (change.balance - account.balance) + (change.credit - account.credit)
+    level = (equity / account.margin * 100).quantize(Decimal("0.01")) if account.margin else None
+    return dataclasses.replace(
+        account,
+        name=change.name or account.name,
+        group=change.group or account.group,
+        leverage=change.leverage or account.leverage,
+        balance=change.balance,
+        credit=change.credit,
+        equity=equity,
+        free_margin=equity - account.margin,
+        margin_level=level,
+    )
 
 
 def merge_margin(account: Account, snapshot: MarginSnapshot) -> Account:

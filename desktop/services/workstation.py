@@ -41,6 +41,8 @@ class Workstation:
             self.api, self.tasks, refresh_s=config.margins_refresh_s, max_amount=config.max_amount
         )
         self._platform_id = credentials.trade_platform
+        self.hub.watch_account_changes(self.accounts.apply_change)
+        self.hub.watch_margin_calls(self.accounts.apply_margin)
 
     async def start(self) -> TradePlatform:
         """Open the session, start the tick feed and load the accounts.

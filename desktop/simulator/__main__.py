@@ -1,9 +1,13 @@
 """Command line: ``python -m desktop.simulator`` (console script ``dealer-desk-sim``).
 
-Imports: stdlib and ``desktop.simulator`` (``config``, ``server``).
+Imports: stdlib and ``desktop.simulator`` (``config``, ``scenarios``, ``server``).
 
-Binds, prints exactly one line ``Listening on http://HOST:PORT`` (flushed) once the server
-accepts connections, and runs until SIGINT or SIGTERM, then shuts down cleanly (exit 0).
+Binds, prints the line ``Listening on http://HOST:PORT`` (flushed) once the server accepts
+connections, then the line ``Control token: TOKEN`` (the secret of the ``/_sim/`` control
+routes), and runs until SIGINT or SIGTERM, then shuts down cleanly (exit 0).
+``--scenario NAME[:key=value,…]`` (repeatable) starts fault scenarios with the server;
+``--list-scenarios`` prints the catalogue and exits. Scenarios are described in ``--help``
+and in ``scenarios``.
 """
 
 from __future__ import annotations
@@ -15,23 +19,43 @@ import os
 import signal
 import sys
 
+from desktop.simulator import scenarios
 from desktop.simulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TICK_RATE, SimConfig
+from desktop.simulator.scenario_types import merge_params, parse_scenario
 from desktop.simulator.server import start
 
+_EPILOG = """\
+scenarios (--scenario NAME[:key=value,...], repeatable; times in seconds from the start;
+the timeline follows the tick clock, so the same --seed replays the same prices and effects):
 
-def parse_args(argv: list[str] | None = None) -> SimConfig:
-    """Turn command-line arguments into a configuration.
+{listing}
 
-    Args:
-        argv: Arguments (default: ``sys.argv[1:]``).
+control routes: /_sim/... with "Authorization: SimControl <token>" (the token printed at
+startup, or --control-token); without it they answer 404. See desktop/simulator/control_api.py.
+"""
 
-    Returns:
-        The configuration.
-    """
-    parser = argparse.ArgumentParser(prog="dealer-desk-sim", description="Local CPlugin WebAPI (MT4 v2) simulator.")
+
+def _scenario(text: str) -> str:
+    name, overrides = parse_scenario(text)
+    if name not in scenarios.CATALOGUE:
+        raise argparse.ArgumentTypeError(f"unknown scenario '{name}' (see --list-scenarios)")
+    try:
+        merge_params(scenarios.CATALOGUE[name], overrides)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dealer-desk-sim",
+        description="Local CPlugin WebAPI (MT4 v2) simulator.",
+        epilog=_EPILOG.format(listing=scenarios.listing()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default 0)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of accounts and prices (default 1)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of accounts, prices and scenarios (default 1)")
     parser.add_argument(
         "--tick-rate",
         type=float,
@@ -44,11 +68,37 @@ def parse_args(argv: list[str] | None = None) -> SimConfig:
     parser.add_argument("--accounts", type=int, default=1000, help="number of generated accounts")
     parser.add_argument("--log-level", default="WARNING", help="Python logging level (default WARNING)")
     parser.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        type=_scenario,
+        metavar="NAME[:K=V,...]",
+        help="start a fault scenario with the server (repeatable; default calm)",
+    )
+    parser.add_argument("--list-scenarios", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--control-token", help="secret of the /_sim/ control routes (default: random, printed)")
+    parser.add_argument(
         "--exit-with-stdin",
         action="store_true",
         help="also stop when standard input closes (a parent process that dies takes the simulator along)",
     )
+    return parser
+
+
+def parse_args(argv: list[str] | None = None) -> SimConfig:
+    """Turn command-line arguments into a configuration (``--list-scenarios`` prints and exits).
+
+    Args:
+        argv: Arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The configuration.
+    """
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.list_scenarios:
+        print(scenarios.listing())
+        parser.exit(0)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return SimConfig(
@@ -60,6 +110,8 @@ def parse_args(argv: list[str] | None = None) -> SimConfig:
             client_secret=args.client_secret,
             token_lifetime=args.token_lifetime,
             accounts=args.accounts,
+            control_token=args.control_token,
+            scenarios=tuple(args.scenario),
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -81,6 +133,7 @@ async def serve(config: SimConfig, *, exit_with_stdin: bool = False) -> None:
     running = await start(config)
     try:
         print(f"Listening on {running.url}", flush=True)
+        print(f"Control token: {running.control.faults.control_token}", flush=True)
         await stop.wait()
     finally:
         await running.aclose()

@@ -1,7 +1,7 @@
 """Trading accounts, their groups and open positions, and their money at current prices.
 
 Imports: stdlib and ``desktop.simulator.margin``. Used by ``generator`` (seeded creation),
-``book`` (the live set) and ``dto`` (wire shapes).
+``book`` (the live set), ``trading`` (orders) and the ``dto*`` modules (wire shapes).
 
 Money decision: balance and credit are stored as **integer cents** of the deposit currency,
 so deposits and withdrawals are exact; floating profit and margin are computed in float
@@ -20,6 +20,12 @@ from desktop.simulator.margin import (
     position_margin,
     position_profit,
 )
+
+#: ``MT4User.enableFlags`` bits.
+ENABLED = 0x01
+CHANGE_PASSWORD = 0x02
+READ_ONLY = 0x04
+OTP = 0x08
 
 
 @dataclass(frozen=True)
@@ -78,17 +84,31 @@ def group_by_name(name: str) -> Group:
 
 @dataclass
 class Position:
-    """An open market position (MT4 ``TradeRecord`` of a buy or sell).
+    """An open trade: a market position (buy/sell) or a pending order (MT4 ``TradeRecord``).
+
+    Market positions live in ``Account.positions`` (they hold margin and float profit),
+    pending orders in ``Account.pending`` (they hold nothing until activated).
 
     Attributes:
         ticket: Order ticket.
         symbol: Index into the symbol catalogue.
-        cmd: 0 buy, 1 sell.
+        cmd: 0 buy, 1 sell, 2 buy limit, 3 sell limit, 4 buy stop, 5 sell stop.
         volume: Volume in MT4 units (100 = 1 lot).
-        open_price: Open price.
-        open_time: Unix open time.
+        open_price: Open price (the order price of a pending order).
+        open_time: Unix open (placing) time.
         commission: Commission charged, deposit currency.
         storage: Accumulated swap, deposit currency.
+        login: Owner.
+        sl: Stop loss (0 = none).
+        tp: Take profit (0 = none).
+        comment: Comment (at most 32 characters).
+        magic: Expert magic number.
+        expiration: Unix expiration of a pending order (0 = good till cancelled).
+        reason: ``TradeRecordReason`` name.
+        state: ``TradeRecordState`` name (``OpenNormal``; ``OpenRemand`` after a partial close).
+        margin_rate: Margin currency → deposit currency rate at open.
+        taxes: Taxes, deposit currency.
+        timestamp: Unix time of the last change (0 = the open time).
     """
 
     ticket: int
@@ -99,11 +119,27 @@ class Position:
     open_time: int
     commission: float = 0.0
     storage: float = 0.0
+    login: int = 0
+    sl: float = 0.0
+    tp: float = 0.0
+    comment: str = ""
+    magic: int = 0
+    expiration: int = 0
+    reason: str = "Client"
+    state: str = "OpenNormal"
+    margin_rate: float = 1.0
+    taxes: float = 0.0
+    timestamp: int = 0
 
     @property
     def lots(self) -> float:
         """Volume in lots."""
         return self.volume / 100.0
+
+    @property
+    def order(self) -> int:
+        """The ticket (MT4 ``order``)."""
+        return self.ticket
 
 
 @dataclass
@@ -145,6 +181,17 @@ class Account:
     mqid: int = 0
     user_color: int = -1
     positions: list[Position] = field(default_factory=list)
+    pending: list[Position] = field(default_factory=list)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the account may connect and trade (``enableFlags`` bit 0x01)."""
+        return bool(self.enable_flags & ENABLED)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the account is read-only (``enableFlags`` bit 0x04)."""
+        return bool(self.enable_flags & READ_ONLY)
 
 
 def account_state(prices: Prices, account: Account, group: Group) -> MarginState:

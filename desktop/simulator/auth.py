@@ -7,6 +7,15 @@ Tokens are real RS256 JWTs signed with a key generated when the simulator starts
 public key is served as a JWKS. Requested scopes are checked case-insensitively against
 ``webapi``, ``webapi.read``, ``webapi.write``, ``openid`` and ``profile``; none requested
 means ``webapi``. Client credentials may come in the form body or an HTTP Basic header.
+
+Two clients are registered: the configured one (``demo-dealer``) of the simulator's
+organisation, and ``other-org`` of another organisation. Tokens carry ``org_id`` and
+``trade_platforms`` claims; the v2 pipeline answers ``Forbidden`` when the token's
+organisation does not own the platform in the path. Expiry is checked against the
+issuer's injectable ``clock``. Faults: ``short_lifetime`` makes new tokens die after N
+seconds while ``expires_in`` still announces the configured lifetime (a client trusting
+it meets HTTP 401 and must fetch a new one), and ``expire_all`` makes every token issued
+so far invalid at once (a ``gen`` claim older than the issuer's generation).
 """
 
 from __future__ import annotations
@@ -25,7 +34,15 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from desktop.simulator.config import SimConfig
+from desktop.simulator.config import (
+    ORGANIZATION_ID,
+    OTHER_CLIENT_ID,
+    OTHER_CLIENT_SECRET,
+    OTHER_ORGANIZATION_ID,
+    OTHER_PLATFORM_ID,
+    PLATFORM_ID,
+    SimConfig,
+)
 
 _SCOPES = ("webapi", "webapi.read", "webapi.write", "openid", "profile")
 _AUDIENCE = "webapi"
@@ -67,11 +84,30 @@ class TokenClaims:
         client_id: The client it was issued to.
         scopes: Granted scopes.
         expires_at: Unix expiry time.
+        organization: Organisation id of the client (``org_id`` claim).
+        platforms: Trade platforms of that organisation (``trade_platforms`` claim).
     """
 
     client_id: str
     scopes: tuple[str, ...]
     expires_at: int
+    organization: str = ORGANIZATION_ID
+    platforms: tuple[str, ...] = (PLATFORM_ID,)
+
+
+@dataclass(frozen=True)
+class RegisteredClient:
+    """An OAuth2 client the token endpoint knows.
+
+    Attributes:
+        secret: Its secret.
+        organization: Organisation it belongs to.
+        platforms: Trade platforms of that organisation.
+    """
+
+    secret: str
+    organization: str
+    platforms: tuple[str, ...]
 
 
 def base_url(request: web.Request) -> str:
@@ -87,7 +123,12 @@ def base_url(request: web.Request) -> str:
 
 
 class TokenIssuer:
-    """Issues and verifies access tokens for the one configured client.
+    """Issues and verifies access tokens for the registered clients.
+
+    Attributes:
+        lifetime: Lifetime announced as ``expires_in`` (the configured one).
+        short_lifetime: When set, the real lifetime of new tokens (a fault); else ``lifetime``.
+        clock: Unix-time source used for ``iat``/``exp`` and for the expiry check.
 
     Args:
         config: Simulator settings (client id/secret, token lifetime).
@@ -96,9 +137,14 @@ class TokenIssuer:
 
     def __init__(self, config: SimConfig, clock: Callable[[], float] = time.time) -> None:
         self._client_id = config.client_id
-        self._client_secret = config.client_secret
+        self._clients = {
+            OTHER_CLIENT_ID: RegisteredClient(OTHER_CLIENT_SECRET, OTHER_ORGANIZATION_ID, (OTHER_PLATFORM_ID,)),
+            config.client_id: RegisteredClient(config.client_secret, ORGANIZATION_ID, (PLATFORM_ID,)),
+        }
         self.lifetime = config.token_lifetime
-        self._clock = clock
+        self.short_lifetime: int | None = None
+        self.clock = clock
+        self.generation = 0
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._public = self._key.public_key()
         self.kid = uuid.uuid4().hex.upper()
@@ -111,31 +157,58 @@ class TokenIssuer:
             secret: Presented secret.
 
         Returns:
-            True when both match.
+            True when both match a registered client.
         """
-        id_ok = hmac.compare_digest(client_id.encode(), self._client_id.encode())
-        return hmac.compare_digest(secret.encode(), self._client_secret.encode()) and id_ok
+        known = self._clients.get(client_id)
+        expected = known.secret if known is not None else ""
+        return hmac.compare_digest(secret.encode(), expected.encode()) and known is not None
 
-    def issue(self, issuer: str, scopes: tuple[str, ...] = ("webapi",), lifetime: int | None = None) -> str:
+    def expire_all(self) -> None:
+        """Make every token issued so far invalid (HTTP 401 "expired"); new ones are fine.
+
+        Tokens carry the ``generation`` they were issued in; setting it back to 0 (what
+        ``Faults.reset`` does) makes the first generation's tokens valid again.
+        """
+        self.generation += 1
+
+    def issue(
+        self,
+        issuer: str,
+        scopes: tuple[str, ...] = ("webapi",),
+        lifetime: int | None = None,
+        client_id: str | None = None,
+    ) -> str:
         """Sign a new access token.
 
         Args:
             issuer: ``iss`` claim (the server's base URL).
             scopes: Granted scopes.
-            lifetime: Seconds until expiry (default: configured; negative = already expired).
+            lifetime: Seconds until expiry (default: ``short_lifetime`` when set, else the
+                configured one; negative = already expired).
+            client_id: Registered client it is for (default: the configured one).
 
         Returns:
             The compact JWT.
+
+        Raises:
+            KeyError: ``client_id`` is not registered.
         """
-        now = int(self._clock())
+        client_id = client_id or self._client_id
+        client = self._clients[client_id]
+        if lifetime is None:
+            lifetime = self.lifetime if self.short_lifetime is None else self.short_lifetime
+        now = int(self.clock())
         claims = {
             "iss": issuer,
             "aud": _AUDIENCE,
             "iat": now,
             "nbf": now,
-            "exp": now + (self.lifetime if lifetime is None else lifetime),
-            "client_id": self._client_id,
+            "exp": now + lifetime,
+            "client_id": client_id,
             "scope": list(scopes),
+            "org_id": client.organization,
+            "trade_platforms": list(client.platforms),
+            "gen": self.generation,
             "jti": uuid.uuid4().hex,
         }
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid, "typ": "at+jwt"})
@@ -158,14 +231,18 @@ class TokenIssuer:
                 self._public,
                 algorithms=["RS256"],
                 audience=_AUDIENCE,
-                options={"require": ["exp", "iat", "client_id"]},
-                leeway=0,
-            )
-        except jwt.PyJWTError as exc:
+                options={"require": ["exp", "iat", "client_id"], "verify_exp": False, "verify_iat": False,
+                         "verify_nbf": False},
+            )  # fmt: skip
+            expires = int(claims["exp"])
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
+        if expires <= self.clock() or claims.get("gen", 0) != self.generation:
+            raise InvalidToken("Signature has expired")
         scope = claims.get("scope", [])
         scopes = tuple(scope.split()) if isinstance(scope, str) else tuple(scope)
-        return TokenClaims(str(claims["client_id"]), scopes, int(claims["exp"]))
+        platforms = tuple(str(p) for p in claims.get("trade_platforms", ()))
+        return TokenClaims(str(claims["client_id"]), scopes, expires, str(claims.get("org_id", "")), platforms)
 
     def jwks(self) -> dict[str, Any]:
         """Return the public key set.
@@ -224,7 +301,7 @@ async def token_endpoint(request: web.Request, issuer: TokenIssuer) -> web.Respo
         scopes = _scopes(form.get("scope"))
     except OAuthError as exc:
         return exc.response()
-    token = issuer.issue(base_url(request), scopes)
+    token = issuer.issue(base_url(request), scopes, client_id=client_id)
     body = {
         "access_token": token,
         "expires_in": issuer.lifetime,

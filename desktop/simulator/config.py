@@ -22,6 +22,13 @@ CREATED_AT = "2024-01-15T09:30:00Z"
 
 DEFAULT_CLIENT_ID = "demo-dealer"
 DEFAULT_CLIENT_SECRET = "demo-secret"
+#: A second registered client belonging to another organisation (its tokens are refused
+#: with ``Forbidden`` on this organisation's platforms).
+OTHER_CLIENT_ID = "other-org"
+OTHER_CLIENT_SECRET = "other-secret"
+OTHER_ORGANIZATION_ID = "c2e9b7d4-6a15-4f83-9e2c-5b0d7a1f4e96"
+#: The (not served) platform of the other organisation, carried in its tokens' claims.
+OTHER_PLATFORM_ID = "5d2f8c41-9b7e-4a06-8d3c-e1f6a0b9c257"
 #: Path of the SignalR hub (``?tradePlatform=<guid>`` is appended by clients).
 HUB_PATH = "/hubs/mt4/v2"
 #: First login of the generated accounts.
@@ -51,6 +58,11 @@ class SimConfig:
         idempotency_ttl: Seconds an ``Idempotency-Key`` and its stored answer are kept.
         negotiate_ttl: Seconds a negotiated connection id waits for its WebSocket.
         shutdown_timeout: Seconds the HTTP server waits for open requests on close.
+        outcome_ttl: Seconds an ``Idempotency-Key`` is kept after an operation answered
+            ``OutcomeUnknown`` has finished (contract §6: at least one hour).
+        control_token: Secret of the ``/_sim/`` control routes (``Authorization: SimControl
+            <token>``); None draws a random one per instance.
+        scenarios: Scenarios started with the server (``NAME`` or ``NAME:key=value,…``).
     """
 
     host: str = "127.0.0.1"
@@ -67,6 +79,9 @@ class SimConfig:
     idempotency_ttl: float = 60.0
     negotiate_ttl: float = 30.0
     shutdown_timeout: float = 0.5
+    outcome_ttl: float = 3600.0
+    control_token: str | None = None
+    scenarios: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.tick_rate < 0:
@@ -77,6 +92,10 @@ class SimConfig:
             raise ValueError("token_lifetime must be at least 1 second")
         if self.idempotency_ttl < 60:
             raise ValueError("idempotency_ttl must be at least 60 seconds")
+        if self.outcome_ttl < 3600:
+            raise ValueError("outcome_ttl must be at least 3600 seconds")
+        if self.control_token is not None and not self.control_token.strip():
+            raise ValueError("control_token must not be empty")
 
     def replace(self, **changes: object) -> SimConfig:
         """Return a copy with some fields changed.

@@ -7,8 +7,12 @@ per instance), by every endpoint, and by tests and the app's demo mode through
 Tests read ``accounts``, ``book.ledger``, ``requests`` and ``hub.connections`` and drive the
 server with ``advance`` (ticks on demand; set ``tick_rate=0`` for a silent feed),
 ``mint_token``, ``set_balance``, ``add_account``, ``fail_next`` (inject HTTP failures),
-``drop_hub_connections`` and ``reset``. All of it lives on the
-simulator's event loop thread: from another thread use ``SimulatorThread.call``.
+``trades`` (read API of trades, see ``trades.py``), ``charts`` (tick history), ``mt5`` (the
+MT5 platform's book),
+``drop_hub_connections`` and ``reset``; faults and scenarios through ``faults``
+(``faults.py``), ``market`` (``market.py``) and ``scenarios`` (``scenario_runner.py``).
+All of it lives on the simulator's event loop thread: from another thread use
+``SimulatorThread.call``.
 """
 
 from __future__ import annotations
@@ -22,11 +26,20 @@ from decimal import Decimal
 from desktop.simulator.accounts import Account, group_by_name
 from desktop.simulator.auth import TokenIssuer
 from desktop.simulator.book import Book
+from desktop.simulator.charts import Charts
 from desktop.simulator.config import FIRST_LOGIN, SimConfig
+from desktop.simulator.events import EventBus
+from desktop.simulator.faults import Faults
 from desktop.simulator.feed import PriceFeed, TickBatch
 from desktop.simulator.hub import HubRegistry
 from desktop.simulator.idempotency import IdempotencyStore
 from desktop.simulator.margin import MarginState
+from desktop.simulator.market import Market
+from desktop.simulator.mt5 import MT5_PLATFORM_ID
+from desktop.simulator.mt5_generator import generate_mt5
+from desktop.simulator.scenario_runner import ScenarioRunner
+from desktop.simulator.scenarios import CATALOGUE
+from desktop.simulator.trades import TradeDesk
 from desktop.simulator.wire import to_cents
 
 _LOG_LIMIT = 10_000
@@ -106,12 +119,25 @@ class SimControl:
         self.config = config
         self.clock = clock
         self.feed = PriceFeed(config.seed, config.tick_rate, clock())
-        self.book = Book(config.seed, config.accounts, FIRST_LOGIN, self.feed)
+        self.events = EventBus()
+        self.charts = Charts(config.seed, self.feed)  # tick history and bars (charts.py)
+        self.book = Book(config.seed, config.accounts, FIRST_LOGIN, self.feed, self.events, clock)
+        self.mt5 = generate_mt5(config.seed)  # the MT5 platform's book (mt5.py)
         self.issuer = TokenIssuer(config, clock)
-        self.idempotency = IdempotencyStore(config.idempotency_ttl)
+        self.idempotency = IdempotencyStore(config.idempotency_ttl, outcome_ttl=config.outcome_ttl)
         self.requests = RequestLog()
-        self.hub = HubRegistry(self.feed, config)
+        self.hub = HubRegistry(self.feed, config, self)
+        self.hub.platforms.register(MT5_PLATFORM_ID, "MT5")
+        self.hub.streams.mt5 = self.mt5
         self._failures: list[tuple[str, int]] = []
+        self.faults = Faults(self)  # HTTP/hub/token faults and /_sim/ token (faults.py)
+        self.market = Market(self)  # stalled symbol, spread, gap, margin-call wave (market.py)
+        self.scenarios = ScenarioRunner(self, CATALOGUE)  # timelines (scenarios.py)
+
+    @property
+    def trades(self) -> TradeDesk:
+        """Read API of open trades, orders and history (``trades.TradeDesk``)."""
+        return self.book.trades
 
     @property
     def accounts(self) -> dict[int, Account]:
@@ -139,20 +165,25 @@ class SimControl:
             The generated ticks.
         """
         batch = self.feed.next_batch(count, self.clock())
+        self.charts.record(batch)
         self.hub.publish(batch)
         return batch
 
-    def mint_token(self, lifetime: int | None = None, issuer: str = "http://simulator.invalid") -> str:
+    def mint_token(
+        self, lifetime: int | None = None, issuer: str = "http://simulator.invalid", client_id: str | None = None
+    ) -> str:
         """Issue an access token without the token endpoint (e.g. an expired one).
 
         Args:
             lifetime: Seconds until expiry; negative gives an already expired token.
             issuer: ``iss`` claim.
+            client_id: Registered client (default: the configured one; ``"other-org"`` gives
+                a token of another organisation, refused with ``Forbidden`` on v2 calls).
 
         Returns:
             The JWT.
         """
-        return self.issuer.issue(issuer, lifetime=lifetime)
+        return self.issuer.issue(issuer, lifetime=lifetime, client_id=client_id)
 
     def set_balance(self, login: int, amount: Decimal | float | str) -> None:
         """Overwrite an account's balance (no ledger entry).
@@ -161,7 +192,7 @@ class SimControl:
             login: The account.
             amount: New balance in deposit currency.
         """
-        self.book.get(login).balance_cents = to_cents(amount)
+        self.book.set_balance(login, to_cents(amount))
 
     def add_account(self, login: int, group: str, name: str, balance: Decimal | float | str = 0) -> Account:
         """Insert a new account without positions.
@@ -229,9 +260,14 @@ class SimControl:
     def reset(self) -> None:
         """Restore the seeded accounts; forget idempotency keys, injected failures and the request log.
 
-        Prices and hub connections are left as they are.
+        Also stops every scenario and removes every fault (spreads restored, symbols
+        resumed). Prices and hub connections are left as they are.
         """
         self.book.reset()
+        self.mt5.load(generate_mt5(self.config.seed))
         self.idempotency.clear()
         self.requests.clear()
         self._failures.clear()
+        self.scenarios.stop_all()
+        self.faults.reset()
+        self.market.restore()

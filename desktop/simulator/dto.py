@@ -102,19 +102,20 @@ def mt4_tick_info(spec: SymbolSpec, bid: float, ask: float, unix_time: float) ->
     return {"symbol": spec.name, "time": iso_utc(unix_time), "bid": bid, "ask": ask}
 
 
-def mt4_symbol_config(spec: SymbolSpec) -> dict[str, Any]:
+def mt4_symbol_config(spec: SymbolSpec, trade_mode: str = "Full") -> dict[str, Any]:
     """Build an ``MT4SymbolConfig``.
 
     Args:
         spec: The symbol.
+        trade_mode: Its current ``TradeMode`` name.
 
     Returns:
         The DTO (properties in the spec's order).
     """
-    return {**_symbol_quoting(spec), **_symbol_trading(spec)}
+    return {**_symbol_quoting(spec, trade_mode), **_symbol_trading(spec)}
 
 
-def _symbol_quoting(spec: SymbolSpec) -> dict[str, Any]:
+def _symbol_quoting(spec: SymbolSpec, trade_mode: str) -> dict[str, Any]:
     return {
         "symbol": spec.name,
         "description": spec.description,
@@ -122,7 +123,7 @@ def _symbol_quoting(spec: SymbolSpec) -> dict[str, Any]:
         "currency": spec.profit_currency,
         "type": spec.sec_type,
         "digits": spec.digits,
-        "tradeMode": "Full",
+        "tradeMode": trade_mode,
         "backgroundColor": 16777215,
         "count": 0,
         "countOriginal": 0,

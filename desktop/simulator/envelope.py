@@ -5,7 +5,8 @@ the ``rest_*`` handlers (they raise ``ApiFailure`` and return ``Payload``).
 
 Every v2 answer is HTTP 200 with ``{"data", "error", "meta"}``; ``meta.activityId`` is a
 32-hex W3C trace id; ``meta.paging`` appears only on paged list operations (always, even
-for the single page returned without ``?limit``).
+for the single page returned without ``?limit``). Deadline problems (``Timeout``,
+``OutcomeUnknown``, ``Busy``) also carry ``X-Request-Outcome`` (``OUTCOME_*`` values).
 """
 
 from __future__ import annotations
@@ -22,8 +23,14 @@ from desktop.simulator.wire import dumps
 REQUEST_TIMEOUT_HEADER = "X-Request-Timeout"
 APPLIED_TIMEOUT_HEADER = "X-Request-Timeout-Applied"
 REQUEST_TIMEOUT_QUERY = "requestTimeout"
+OUTCOME_HEADER = "X-Request-Outcome"
 MIN_TIMEOUT = 1.0
 MAX_TIMEOUT = 300.0
+#: ``X-Request-Outcome`` values (contract §2.1, §5.1).
+OUTCOME_TIMEOUT = "timeout"
+OUTCOME_UNKNOWN = "unknown"
+OUTCOME_NOT_STARTED = "not-started"
+OUTCOME_IN_PROGRESS = "in-progress"
 
 
 class ApiFailure(Exception):
@@ -60,6 +67,21 @@ class ApiFailure(Exception):
     def mt4(cls, manager_code: str, message: str) -> ApiFailure:
         """The trade server refused the operation."""
         return cls("MT4Error", message, manager_code)
+
+    @classmethod
+    def timeout(cls, seconds: float) -> ApiFailure:
+        """A read did not finish by its deadline; nothing changed."""
+        return cls("Timeout", f"The operation did not finish within {format_seconds(seconds)} s; nothing changed.")
+
+    @classmethod
+    def outcome_unknown(cls, message: str) -> ApiFailure:
+        """A write did not finish in time (or is still running under the same key)."""
+        return cls("OutcomeUnknown", message)
+
+    @classmethod
+    def busy(cls) -> ApiFailure:
+        """The platform's queue is full; the request was not sent."""
+        return cls("Busy", "Too many requests are waiting for this trade platform; the request was not sent.")
 
 
 @dataclass(frozen=True)

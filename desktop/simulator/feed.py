@@ -9,10 +9,19 @@ such steps, so the path is exact integer arithmetic: the same seed gives the sam
 ticks whether they are drawn one at a time or in batches of any size. Two independent
 numpy streams, both derived from the seed, choose the symbol of each tick (weighted:
 majors are busier) and its price step.
+
+Market faults act on the feed without touching the random streams, so a faulted run draws
+exactly the same numbers as a calm one: a stalled symbol's draws are discarded (its price
+stays, the other symbols tick on); ``set_spread`` widens a symbol's spread around the same
+mid (``symbols`` then carries the changed spec, so REST and hub configuration show it) and
+``jump`` moves a mid by whole points; both return the one requote tick to publish.
+``drawn`` counts the ticks drawn from the random streams (the clock of scenarios), while
+``generated`` counts the ticks published (jumps and requotes included, stalled ones not).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,6 +72,10 @@ class PriceFeed:
         self, seed: int, tick_rate: float, start_time: float, symbols: tuple[SymbolSpec, ...] = SYMBOLS
     ) -> None:
         self.symbols = symbols
+        self._catalogue = symbols
+        self._stalled = np.zeros(len(symbols), dtype=bool)
+        self._any_stalled = False
+        self.drawn = 0
         self._by_name = {spec.name: i for i, spec in enumerate(symbols)}
         self._by_upper = {spec.name.upper(): i for i, spec in enumerate(symbols)}
         choice_seq, shock_seq = np.random.SeedSequence([seed, 0xFEED]).spawn(2)
@@ -140,6 +153,13 @@ class PriceFeed:
         draws = self._choice_rng.random(count)
         idx = np.minimum(np.searchsorted(self._cumulative, draws, side="right"), len(self.symbols) - 1)
         steps = np.rint(self._shock_rng.standard_normal(count) * self._sigma[idx]).astype(np.int64)
+        self.drawn += count
+        if self._any_stalled:
+            keep = ~self._stalled[idx]
+            idx, steps = idx[keep], steps[keep]
+            count = len(idx)
+            if count == 0:
+                return TickBatch([], [], [], now, self.generated)
         order = np.argsort(idx, kind="stable")
         sorted_idx = idx[order]
         running = np.cumsum(steps[order])
@@ -173,3 +193,95 @@ class PriceFeed:
             self._time[index] = now
             if len(seen) == len(self.symbols):
                 break
+
+    def set_stalled(self, index: int, stalled: bool) -> None:
+        """Stop (or resume) the ticks of one symbol; the others are not affected.
+
+        Args:
+            index: Symbol index.
+            stalled: True to stop its ticks.
+        """
+        self._stalled[index] = stalled
+        self._any_stalled = bool(self._stalled.any())
+
+    def is_stalled(self, index: int) -> bool:
+        """Tell whether a symbol's ticks are stopped.
+
+        Args:
+            index: Symbol index.
+
+        Returns:
+            True while stalled.
+        """
+        return bool(self._stalled[index])
+
+    def base_spread(self, index: int) -> int:
+        """Return a symbol's catalogue spread in points.
+
+        Args:
+            index: Symbol index.
+
+        Returns:
+            The spread before any change.
+        """
+        return self._catalogue[index].spread
+
+    def set_spread(self, index: int, points: int, now: float) -> TickBatch:
+        """Change a symbol's spread around its current mid.
+
+        Args:
+            index: Symbol index.
+            points: New spread in points (at least 1).
+            now: Unix time of the requote.
+
+        Returns:
+            The requote tick (not yet published).
+        """
+        points = max(1, int(points))
+        self._spread[index] = points
+        self._half_spread[index] = points * (_SUB // 2)
+        self._floor[index] = (points + 1) * _SUB
+        specs = list(self.symbols)
+        specs[index] = dataclasses.replace(specs[index], spread=points)
+        self.symbols = tuple(specs)
+        return self._requote(index, now)
+
+    def jump(self, index: int, points: int, now: float) -> TickBatch:
+        """Move a symbol's mid by whole points at once (a price gap).
+
+        Args:
+            index: Symbol index.
+            points: Signed move in points.
+            now: Unix time of the tick.
+
+        Returns:
+            The tick at the new price (not yet published).
+        """
+        self._mid[index] = max(int(self._mid[index]) + int(points) * _SUB, int(self._floor[index]))
+        return self._requote(index, now)
+
+    def restore(self, now: float) -> list[TickBatch]:
+        """Resume every stalled symbol and give every symbol its catalogue spread back.
+
+        Args:
+            now: Unix time of the requotes.
+
+        Returns:
+            The requote ticks of the symbols whose spread changed (not yet published).
+        """
+        self._stalled[:] = False
+        self._any_stalled = False
+        return [
+            self.set_spread(i, spec.spread, now)
+            for i, spec in enumerate(self._catalogue)
+            if self.symbols[i].spread != spec.spread
+        ]
+
+    def _requote(self, index: int, now: float) -> TickBatch:
+        bid_points = int(self._bid_points(self._mid[index : index + 1], self._half_spread[index : index + 1])[0])
+        scale = float(self._scale[index])
+        bid, ask = bid_points / scale, (bid_points + int(self._spread[index])) / scale
+        self._bid[index], self._ask[index], self._time[index] = bid, ask, now
+        batch = TickBatch([index], [bid], [ask], now, self.generated)
+        self.generated += 1
+        return batch

@@ -20,7 +20,7 @@ import numpy as np
 
 from desktop.simulator.accounts import GROUPS, Account, Group, Position, account_state
 from desktop.simulator.feed import PriceFeed
-from desktop.simulator.margin import position_margin
+from desktop.simulator.margin import convert, position_margin
 
 _T = TypeVar("_T")
 
@@ -61,6 +61,8 @@ _REGIONS = {
 _STREETS = ("High Street", "Market Road", "Station Road", "Park Lane", "Church Street", "King Street")
 _LEADS = ("Website", "Introducing broker", "Referral", "Webinar", "Partner")
 _POSITION_COUNTS = (0.30, 0.20, 0.18, 0.14, 0.09, 0.05, 0.04)
+#: Reasons of generated positions, picked by ticket (no extra draws: the data stays as it was).
+_REASONS = ("Client", "Mobile", "Client", "Web", "Expert", "Client")
 
 
 @dataclass
@@ -122,7 +124,24 @@ def generate(seed: int, count: int, first_login: int) -> Generated:
         ticket = _open_positions(draw, prices, account, group, ticket)
         _fund(draw, prices, account, group)
         accounts[login] = account
+    accounts[DOCUMENTATION_LOGIN] = _documentation_account()
     return Generated(accounts, ticket)
+
+
+DOCUMENTATION_LOGIN = 1000
+"""The login the vendor's RESTful documentation page deposits to (``"orderBy":1000``): seeded
+too, so that walk-through works against the simulator exactly as written."""
+
+
+def _documentation_account() -> Account:
+    """Login 1000: an idle demo account with 10,000.00, outside the ``count`` generated ones."""
+    return Account(
+        login=DOCUMENTATION_LOGIN, group="demo\\usd-std", name="Documentation Example", email="docs@example.com",
+        country="United Kingdom", city="London", state="", zip_code="EC2V 7HH", address="", phone="",
+        lead_source="documentation", external_id="", status="", comment="login of the vendor's REST examples",
+        leverage=100, agent_account=0, last_ip=0, registered=DATA_EPOCH, last_date=DATA_EPOCH,
+        balance_cents=1_000_000,
+    )  # fmt: skip
 
 
 def _person(draw: _Draw, login: int, group: Group) -> Account:
@@ -169,18 +188,21 @@ def _open_positions(draw: _Draw, prices: PriceFeed, account: Account, group: Gro
         drift = float(draw.rng.normal(0.0, 0.004))
         open_price = round(prices.mid(index) * (1.0 + drift), spec.digits)
         lots = volume / 100.0
-        account.positions.append(
-            Position(
-                ticket=ticket,
-                symbol=index,
-                cmd=int(draw.chance(0.5)),
-                volume=volume,
-                open_price=open_price,
-                open_time=DATA_EPOCH - int(draw.uniform(0.01, 30) * 86_400),
-                commission=-round(7.0 * lots, 2) if spec.is_forex else 0.0,
-                storage=round(float(draw.rng.normal(0.0, 2.0)) * lots, 2),
-            )
+        position = Position(
+            ticket=ticket,
+            symbol=index,
+            cmd=int(draw.chance(0.5)),
+            volume=volume,
+            open_price=open_price,
+            open_time=DATA_EPOCH - int(draw.uniform(0.01, 30) * 86_400),
+            commission=-round(7.0 * lots, 2) if spec.is_forex else 0.0,
+            storage=round(float(draw.rng.normal(0.0, 2.0)) * lots, 2),
+            login=account.login,
+            reason=_REASONS[ticket % len(_REASONS)],
+            margin_rate=round(convert(prices, 1.0, spec.margin_currency, group.currency), 6),
         )
+        position.timestamp = position.open_time
+        account.positions.append(position)
         ticket += 1
     return ticket
 

@@ -1,13 +1,14 @@
-"""One SignalR client connection: its outbox, batched writer, keep-alive and tick interests.
+"""One SignalR client connection: its outbox, batched writer, keep-alive, tick and event interests.
 
-Imports: stdlib, aiohttp and ``desktop.simulator.hub_protocol``. Used by ``hub`` (lifecycle)
-and ``hub_methods`` (subscriptions and streams).
+Imports: stdlib, aiohttp and ``desktop.simulator.hub_protocol``. Used by ``hub`` (lifecycle),
+the hubs' methods (``hub_methods``, ``hub_mt5``, ``hub_v1``: subscriptions and streams) and
+``hub_streams`` (event items).
 
 Everything sent goes through one outbox list of pre-encoded records. A writer task joins
 whatever has accumulated since it last ran into as few WebSocket text frames as possible
 (at most ``FRAME_LIMIT`` characters each), so at high tick rates hundreds of records share
-a frame and the simulator is not the bottleneck. Control records (completions, pings) are
-never dropped; when a slow client lets more than ``MAX_PENDING_TICKS`` tick records pile
+a frame and the simulator is not the bottleneck. Control records (completions, pings,
+event stream items) are never dropped; when a slow client lets more than ``MAX_PENDING_TICKS`` tick records pile
 up, further ticks for it are dropped and counted in ``dropped``.
 """
 
@@ -26,6 +27,8 @@ from desktop.simulator import hub_protocol as proto
 
 _log = logging.getLogger(__name__)
 
+#: The Close error ASP.NET Core sends for a non-hub exception without detailed errors (e.g. client timeout).
+CLOSED_WITH_ERROR = "Connection closed with an error."
 FRAME_LIMIT = 256 * 1024
 MAX_PENDING_TICKS = 200_000
 _FLUSH_ON_CLOSE = 1_000
@@ -44,13 +47,50 @@ class StreamInterest:
     symbol: int | None
 
 
-class TickRecords:
-    """Lazily encoded records of one tick batch, shared by all connections."""
+@dataclass(frozen=True)
+class EventInterest:
+    """An open stream of events (``StreamTrades``, ``StreamUserUpdates`` …).
 
-    def __init__(self, indices: list[int], payloads: list[str]) -> None:
+    Attributes:
+        prefix: Pre-encoded StreamItem prefix carrying the invocation id.
+        topic: Which payloads it carries (see ``hub_streams``).
+    """
+
+    prefix: str
+    topic: str
+
+
+class TickRecords:
+    """Lazily encoded records of one tick batch, shared by all connections.
+
+    Args:
+        indices: Symbol index of each tick.
+        bids: Bid of each tick.
+        asks: Ask of each tick.
+        names: Symbol names by index.
+        when: ISO-8601 time of the batch.
+    """
+
+    def __init__(self, indices: list[int], bids: list[float], asks: list[float], names: list[str], when: str) -> None:
         self.indices = indices
-        self.payloads = payloads
+        self._bids = bids
+        self._asks = asks
+        self._names = names
+        self._when = when
+        self._payloads: list[str] | None = None
         self._on_tick: list[str] | None = None
+        self._legacy: dict[str, list[str]] = {}
+
+    @property
+    def payloads(self) -> list[str]:
+        """The TickPayload JSON of every tick (built once)."""
+        if self._payloads is None:
+            names, when, encode = self._names, self._when, proto.tick_payload
+            self._payloads = [
+                encode(names[i], bid, ask, when)
+                for i, bid, ask in zip(self.indices, self._bids, self._asks, strict=True)
+            ]
+        return self._payloads
 
     def on_tick(self) -> list[str]:
         """Return the ``OnTick`` invocation record of every tick (built once).
@@ -62,6 +102,25 @@ class TickRecords:
             prefix, suffix = proto.ON_TICK_PREFIX, proto.ON_TICK_SUFFIX
             self._on_tick = [prefix + payload + suffix for payload in self.payloads]
         return self._on_tick
+
+    def legacy_on_tick(self, prefix: str) -> list[str]:
+        """Return the v1 ``onTick(tradePlatform, tick)`` record of every tick (built once per prefix).
+
+        Args:
+            prefix: ``hub_protocol.v1_on_tick_prefix`` of the platform.
+
+        Returns:
+            Records in tick order.
+        """
+        found = self._legacy.get(prefix)
+        if found is None:
+            names, suffix, encode = self._names, proto.ON_TICK_SUFFIX, proto.v1_tick_payload
+            found = [
+                prefix + encode(names[i], bid, ask) + suffix
+                for i, bid, ask in zip(self.indices, self._bids, self._asks, strict=True)
+            ]
+            self._legacy[prefix] = found
+        return found
 
 
 def _chunks(records: list[str], limit: int) -> Iterator[str]:
@@ -79,18 +138,43 @@ def _chunks(records: list[str], limit: int) -> Iterator[str]:
 class HubConnection:
     """A connected, handshaken hub client.
 
+    Attributes:
+        path: Hub path it is connected to (e.g. ``/hubs/mt4/v2``).
+        platform: Trade platform bound at connect (v2 hubs), else "".
+        legacy_prefix: For v1 connections, the ``onTick`` prefix of its platform; None on v2.
+        foreign: True when its token belongs to another organisation (no platform is allowed).
+        subscriptions: Symbol indices with ``OnTick``/``onTick`` pushes.
+        streams: Open ``StreamTicks`` streams by invocation id.
+        event_streams: Open event streams by invocation id.
+
     Args:
         connection_id: The SignalR connection id.
         ws: Its prepared WebSocket.
         keepalive: Seconds between server pings.
         client_timeout: Seconds of client silence before the server closes it.
+        path: Hub path.
+        transport: The TCP transport under the WebSocket (for ``abort``).
     """
 
-    def __init__(self, connection_id: str, ws: web.WebSocketResponse, keepalive: float, client_timeout: float):
+    def __init__(
+        self,
+        connection_id: str,
+        ws: web.WebSocketResponse,
+        keepalive: float,
+        client_timeout: float,
+        path: str = "",
+        transport: asyncio.Transport | None = None,
+    ) -> None:
         self.id = connection_id
         self.ws = ws
+        self.path = path
+        self.platform = ""
+        self.legacy_prefix: str | None = None
+        self.foreign = False
         self.subscriptions: set[int] = set()
         self.streams: dict[str, StreamInterest] = {}
+        self.event_streams: dict[str, EventInterest] = {}
+        self._transport = transport
         self.dropped = 0
         self.sent_records = 0
         self.last_seen = time.monotonic()
@@ -137,7 +221,8 @@ class HubConnection:
         out = self._outbox
         before = len(out)
         if subs:
-            on_tick = records.on_tick()
+            legacy = self.legacy_prefix
+            on_tick = records.on_tick() if legacy is None else records.legacy_on_tick(legacy)
             if len(subs) == all_symbols:
                 out.extend(on_tick)
             else:
@@ -174,20 +259,51 @@ class HubConnection:
             self.closed = True
             await self.ws.close()
 
+    def stream_prefixes(self, topic: str) -> list[str]:
+        """Return the StreamItem prefixes of this connection's open streams of a topic.
+
+        Args:
+            topic: Event topic.
+
+        Returns:
+            One prefix per open stream (usually none or one).
+        """
+        return [interest.prefix for interest in self.event_streams.values() if interest.topic == topic]
+
+    def cancel_stream(self, invocation_id: str) -> None:
+        """Stop a stream (CancelInvocation); nothing more is sent for it.
+
+        Args:
+            invocation_id: The stream's invocation id.
+        """
+        self.streams.pop(invocation_id, None)
+        self.event_streams.pop(invocation_id, None)
+
     async def _keepalive_loop(self) -> None:
         next_ping = time.monotonic() + self._keepalive
         while True:
             now = time.monotonic()
             deadline = self.last_seen + self._client_timeout
             if now >= deadline:
+                # ASP.NET Core: CloseException = OperationCanceledException("Client hasn't sent a message/ping
+                # within the configured ClientTimeoutInterval."), then AbortAllowReconnect(); without detailed
+                # errors only the generic text reaches the client.
                 _log.info("hub connection %s: client timeout", self.id)
-                error = "Connection closed with an error. Client timeout elapsed without a message from the client."
-                await self.close(proto.close_message(error, allow_reconnect=True))
+                await self.close(proto.close_message(CLOSED_WITH_ERROR, allow_reconnect=True))
                 return
             if now >= next_ping:
                 self.send(proto.PING_RECORD)
                 next_ping = now + self._keepalive
             await asyncio.sleep(max(0.01, min(next_ping, deadline) - now))
+
+    async def _stop_tasks(self) -> None:
+        current = asyncio.current_task()
+        others = [task for task in self._tasks if task is not current]
+        for task in others:
+            task.cancel()
+        for task in others:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def close(self, final_record: str | None = None, code: int = 1000) -> None:
         """Stop the tasks, flush what is queued plus an optional last record, close the WebSocket.
@@ -200,13 +316,7 @@ class HubConnection:
             return
         self._closing = True
         self.closed = True
-        current = asyncio.current_task()
-        others = [task for task in self._tasks if task is not current]
-        for task in others:
-            task.cancel()
-        for task in others:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._stop_tasks()
         # Flush a short backlog (e.g. the handshake answer); a long one is ticks nobody will read.
         tail = self._outbox if len(self._outbox) <= _FLUSH_ON_CLOSE else []
         tail += [final_record] if final_record else []
@@ -217,3 +327,14 @@ class HubConnection:
                     break
                 await self.ws.send_str(frame)
             await self.ws.close(code=code)
+
+    async def abort(self) -> None:
+        """Cut the connection without a Close message or WebSocket close frame (a network failure)."""
+        if self._closing:
+            return
+        self._closing = True
+        self.closed = True
+        await self._stop_tasks()
+        self._outbox = []
+        if self._transport is not None:
+            self._transport.abort()

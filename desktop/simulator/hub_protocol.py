@@ -1,6 +1,6 @@
 """The ASP.NET Core SignalR JSON hub protocol (version 1): records, message builders, parsing.
 
-Imports: stdlib and orjson. Used by ``hub_connection``, ``hub_methods`` and ``hub``.
+Imports: stdlib and orjson. Used by every ``hub*`` module.
 
 Every record is a JSON object followed by the 0x1E record separator; one WebSocket text
 frame may carry several records in both directions, and a record may be split across
@@ -25,6 +25,8 @@ CLOSE = 7
 
 PING_RECORD = '{"type":6}' + RS
 HANDSHAKE_OK = "{}" + RS
+#: ``CloseMessage.Empty``: what ASP.NET Core answers to a client's Close (``allowReconnect`` false is omitted).
+CLOSE_RECORD = '{"type":7}' + RS
 ON_TICK_PREFIX = '{"type":1,"target":"OnTick","arguments":['
 ON_TICK_SUFFIX = "]}" + RS
 STREAM_ITEM_SUFFIX = "}" + RS
@@ -33,6 +35,18 @@ _NO_RESULT = object()
 
 class ProtocolError(Exception):
     """The peer sent something that is not valid hub protocol."""
+
+
+def encode(value: Any) -> str:
+    """Encode a value as compact JSON text (no separator).
+
+    Args:
+        value: JSON-compatible value.
+
+    Returns:
+        The JSON text.
+    """
+    return orjson.dumps(value).decode()
 
 
 def record(message: dict[str, Any]) -> str:
@@ -121,6 +135,32 @@ def tick_payload(symbol: str, bid: float, ask: float, last_time: str) -> str:
         The JSON object text.
     """
     return f'{{"symbol":"{symbol}","bid":{bid!r},"ask":{ask!r},"lastTime":"{last_time}"}}'
+
+
+def v1_tick_payload(symbol: str, bid: float, ask: float) -> str:
+    """Encode the legacy hub's tick ``{Symbol, Bid, Ask}`` (C# property names, contract §3.4).
+
+    Args:
+        symbol: Symbol name.
+        bid: Bid.
+        ask: Ask.
+
+    Returns:
+        The JSON object text.
+    """
+    return f'{{"Symbol":"{symbol}","Bid":{bid!r},"Ask":{ask!r}}}'
+
+
+def v1_on_tick_prefix(platform: str) -> str:
+    """Return the text of a legacy ``onTick(tradePlatform, tick)`` invocation up to the tick.
+
+    Args:
+        platform: Trade platform GUID (canonical lower-case form).
+
+    Returns:
+        ``{"type":1,"target":"onTick","arguments":["<guid>",`` — append a tick and ``ON_TICK_SUFFIX``.
+    """
+    return '{"type":1,"target":"onTick","arguments":[' + encode(platform) + ","
 
 
 def parse_handshake(text: str) -> None:

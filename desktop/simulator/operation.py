@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 
 _INT32_MAX = 2**31 - 1
 MAX_LIMIT = 5000
-#: Default server deadlines per operation class (seconds).
-TIMEOUT_READ = 10.0
+#: Default server deadlines per operation class (seconds, contract §2.1).
 TIMEOUT_TRADE = 5.0
+TIMEOUT_READ = 10.0
+TIMEOUT_CHANGE = 15.0
+TIMEOUT_HISTORY = 30.0
+TIMEOUT_MAINTENANCE = 60.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Operation:
         run: Handler; returns the payload or raises ``ApiFailure``.
         timeout: Default deadline (``X-Request-Timeout-Applied`` when none is requested).
         error_data: ``data`` of error envelopes (None except for value-typed payloads).
+        writes: Whether it changes state (a late answer is then ``OutcomeUnknown``, not
+            ``Timeout``); None = every method but GET.
     """
 
     method: str
@@ -64,6 +69,12 @@ class Operation:
     run: Callable[[V2Request], Payload]
     timeout: float = TIMEOUT_READ
     error_data: Any = None
+    writes: bool | None = None
+
+    @property
+    def is_write(self) -> bool:
+        """Whether the operation changes state."""
+        return self.method.upper() != "GET" if self.writes is None else self.writes
 
 
 def login_param(raw: str) -> int:

@@ -1,8 +1,9 @@
 """Unversioned endpoints: ``GET /api/TradePlatforms`` and ``GET /api/Organizations``.
 
-Imports: aiohttp and ``desktop.simulator.config``. Used by ``server``.
+Imports: aiohttp and ``desktop.simulator`` (``config``, ``mt5``). Used by ``server``.
 
 Both answer bare JSON arrays (no envelope), as the live service does (contract §2.2).
+``TradePlatforms`` lists the MT4 platform first and the MT5 platform second.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from desktop.simulator.config import (
     PLATFORM_MANAGER_LOGIN,
     PLATFORM_NAME,
 )
+from desktop.simulator.mt5 import MT5_MANAGER_LOGIN, MT5_PLATFORM_ID, MT5_PLATFORM_NAME
 
 
 def organization() -> dict[str, Any]:
@@ -30,17 +32,21 @@ def organization() -> dict[str, Any]:
     return {"id": ORGANIZATION_ID, "name": ORGANIZATION_NAME, "created": CREATED_AT}
 
 
-def trade_platform() -> dict[str, Any]:
-    """Return the one simulated MT4 platform record.
+def trade_platform(kind: str = "MT4") -> dict[str, Any]:
+    """Return a simulated platform record.
+
+    Args:
+        kind: ``MT4`` or ``MT5``.
 
     Returns:
         ``{id, name, type, login, organizationId, organization, created}``.
     """
+    mt5 = kind == "MT5"
     return {
-        "id": PLATFORM_ID,
-        "name": PLATFORM_NAME,
-        "type": "MT4",
-        "login": PLATFORM_MANAGER_LOGIN,
+        "id": MT5_PLATFORM_ID if mt5 else PLATFORM_ID,
+        "name": MT5_PLATFORM_NAME if mt5 else PLATFORM_NAME,
+        "type": kind,
+        "login": MT5_MANAGER_LOGIN if mt5 else PLATFORM_MANAGER_LOGIN,
         "organizationId": ORGANIZATION_ID,
         "organization": organization(),
         "created": CREATED_AT,
@@ -54,9 +60,9 @@ async def trade_platforms(request: web.Request) -> web.Response:
         request: The request (authenticated).
 
     Returns:
-        A JSON array with the platform.
+        A JSON array with the MT4 and the MT5 platform.
     """
-    return web.json_response([trade_platform()])
+    return web.json_response([trade_platform("MT4"), trade_platform("MT5")])
 
 
 async def organizations(request: web.Request) -> web.Response:

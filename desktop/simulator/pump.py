@@ -6,7 +6,9 @@ simulator, none when ``tick_rate`` is 0).
 Every few milliseconds the pump generates the ticks that are due since it started
 (``elapsed * rate``) and hands them to the hub in one batch, which the hub connections
 turn into few large frames. When the loop falls more than a quarter of a second behind,
-the missed ticks are skipped rather than generated in a burst.
+the missed ticks are skipped rather than generated in a burst. Ticks are generated through
+``SimControl.scenarios.advance_ticks``, which cuts a batch where a scenario step is due, so
+scenario effects land on exact positions of the seeded price path.
 """
 
 from __future__ import annotations
@@ -64,5 +66,5 @@ class TickPump:
                 emitted += due - max_batch
                 due = max_batch
             if due > 0:
-                self._control.advance(due)
+                self._control.scenarios.advance_ticks(due)
                 emitted += due

@@ -1,12 +1,15 @@
-"""v2 account operations: users (paged and single) and margin levels.
+"""v2 account reads: users (paged, single and batch) and margin levels.
 
 Imports: ``desktop.simulator`` (``book``, ``dto``, ``envelope``, ``operation``). Registered by
 ``rest_v2``.
 
 ``…Get`` (pump cache) and ``…Request`` (live) read the same state here: the simulator has
-no pump lag. Following the spec, ``MarginLevelGet`` answers ``NotFound`` for an account
-without open positions (the pump keeps margin only for those) and ``MarginsGet`` lists
-only such accounts; ``MarginLevelRequest`` answers for every account.
+no pump lag. ``UserRecordsRequest?logins=…`` answers the known logins in request order
+(duplicates once), silently omitting unknown ones; no ``logins`` gives an empty list; a
+login that is not an int32 ≥ 1 is ``Validation``. Following the spec, ``MarginLevelGet``
+answers ``NotFound`` for an account without open positions (the pump keeps margin only
+for those) and ``MarginsGet`` lists only such accounts; ``MarginLevelRequest`` answers for
+every account.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from desktop.simulator.operation import (
     limit_param,
     login_param,
 )
+from desktop.simulator.params import int32_values
 
 
 def _account(request: V2Request) -> Account:
@@ -61,6 +65,20 @@ def user_record(request: V2Request) -> Payload:
         One ``MT4User``.
     """
     return Payload(mt4_user(_account(request)))
+
+
+def user_records_request(request: V2Request) -> Payload:
+    """``GET UserRecordsRequest?logins=…``: a batch of accounts (unknown logins omitted).
+
+    Args:
+        request: The call.
+
+    Returns:
+        A list of ``MT4User``.
+    """
+    book = request.control.book
+    found = [book.find(login) for login in dict.fromkeys(int32_values(request.query, "logins"))]
+    return Payload([mt4_user(account) for account in found if account is not None])
 
 
 def _margin(request: V2Request, account: Account) -> dict[str, Any]:
@@ -113,6 +131,7 @@ OPERATIONS = (
     Operation("GET", "UsersRequest", users_request),
     Operation("GET", "UserRecordGet/{login}", user_record),
     Operation("GET", "UserRecordRequest/{login}", user_record),
+    Operation("GET", "UserRecordsRequest", user_records_request),
     Operation("GET", "MarginsGet", margins_get),
     Operation("GET", "MarginLevelGet/{login}", margin_level_get),
     Operation("GET", "MarginLevelRequest/{login}", margin_level_request),

@@ -1,17 +1,22 @@
-"""v2 ``TradeTransaction``: balance and credit operations (``BrBalance``).
+"""v2 ``TradeTransaction``: market and pending orders, closes, modifications, deletions, balance and credit.
 
 Imports: stdlib, orjson and ``desktop.simulator`` (``book``, ``envelope``, ``operation``,
-``wire``). Registered by ``rest_v2``.
+``rules``, ``trade_request``, ``trading``, ``wire``). Registered by ``rest_v2``.
 
 Input rules (contract §2.4): enum fields take names (any case) or their native numbers;
 an empty ``tradeCommand`` means ``Buy`` and empty ``tradeRequestFlags`` means ``None``.
-Unknown names, wrong JSON types, a zero amount, ``orderBy`` < 1, a comment over 32 or a
+Unknown names, wrong JSON types, a negative ``order``/``orderBy``, a comment over 32 or a
 symbol over 12 characters are ``Validation`` errors; unknown JSON properties are ignored.
-``BrBalance`` with ``Balance`` or ``Credit`` is executed: ``orderBy`` is the login, ``price``
-the amount (rounded half up to cents; positive = in). A withdrawal above the free margin
+
+``BrBalance`` with ``Balance`` or ``Credit``: ``orderBy`` is the login (≥ 1), ``price`` the
+amount (rounded half up to cents, not 0; positive = in). A withdrawal above the free margin
 or the balance, or a credit-out above the credit, is ``MT4Error``/``TradeNoMoney`` and
-changes nothing. Other transaction types are valid input but not simulated:
-``MT4Error``/``TradeDisable``. The answer echoes the request with the ticket in ``order``.
+changes nothing. Trading transactions run in ``trading.TradeEngine`` (see there for the
+checks and their ``managerCode``); opens need ``orderBy`` (the account, ≥ 1 — the server
+cannot guess it) and ``symbol``, closes/modifications/deletions need ``order`` (≥ 1). An
+unknown login, symbol or ticket is ``NotFound``. The answer echoes the request with the
+ticket in ``order``, the account in ``orderBy``, the trade's command, the catalogue symbol
+name, and the price and volume actually used.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ import orjson
 from desktop.simulator.book import NotEnoughMoney, UnknownLogin
 from desktop.simulator.envelope import ApiFailure, Payload
 from desktop.simulator.operation import TIMEOUT_TRADE, Operation, V2Request
+from desktop.simulator.rules import TradeRefused
+from desktop.simulator.trade_request import InvalidRequest, TradeRequest, UnknownOrder, UnknownSymbol
+from desktop.simulator.trading import TradeEngine
 from desktop.simulator.wire import EPOCH_TEXT, iso_utc, to_cents
 
 TRANSACTION_TYPES = {
@@ -155,18 +163,7 @@ def parse_transaction(raw: bytes) -> dict[str, Any]:
     }
 
 
-def trade_transaction(request: V2Request) -> Payload:
-    """``POST TradeTransaction``.
-
-    Args:
-        request: The call.
-
-    Returns:
-        The echoed ``MT4TradeTransaction`` with the new ticket in ``order``.
-    """
-    tx = parse_transaction(request.body)
-    if tx["tradeTransactionType"] != "BrBalance":
-        raise ApiFailure.mt4("TradeDisable", f"{tx['tradeTransactionType']} is not simulated by this server.")
+def _balance(request: V2Request, tx: dict[str, Any]) -> Payload:
     if tx["tradeCommand"] not in ("Balance", "Credit"):
         raise ApiFailure.mt4("InvalidData", "BrBalance needs tradeCommand Balance or Credit.")
     if tx["orderBy"] < 1:
@@ -183,6 +180,46 @@ def trade_transaction(request: V2Request) -> Payload:
     except NotEnoughMoney as exc:
         raise ApiFailure.mt4("TradeNoMoney", f"Not enough money: {exc}.") from None
     return Payload({**tx, "order": op.ticket, "price": cents / 100})
+
+
+def _trade_request(tx: dict[str, Any]) -> TradeRequest:
+    if tx["order"] < 0 or tx["orderBy"] < 0:
+        raise ApiFailure.validation("order and orderBy must not be negative.")
+    expiration = 0 if tx["expiration"] == EPOCH_TEXT else int(datetime.fromisoformat(tx["expiration"]).timestamp())
+    return TradeRequest(
+        kind=tx["tradeTransactionType"], command=tx["tradeCommand"], flags=tx["tradeRequestFlags"],
+        order=tx["order"], login=tx["orderBy"], symbol=tx["symbol"], volume=tx["volume"], price=tx["price"],
+        sl=tx["sl"], tp=tx["tp"], deviation=tx["ieDeviation"], comment=tx["comment"], expiration=expiration,
+    )  # fmt: skip
+
+
+def trade_transaction(request: V2Request) -> Payload:
+    """``POST TradeTransaction``.
+
+    Args:
+        request: The call.
+
+    Returns:
+        The echoed ``MT4TradeTransaction`` with the ticket in ``order``.
+    """
+    tx = parse_transaction(request.body)
+    if tx["tradeTransactionType"] == "BrBalance":
+        return _balance(request, tx)
+    try:
+        done = TradeEngine(request.control.book).execute(_trade_request(tx), request.now)
+    except TradeRefused as exc:
+        raise ApiFailure.mt4(exc.code, exc.message) from None
+    except InvalidRequest as exc:
+        raise ApiFailure.validation(str(exc)) from None
+    except UnknownLogin as exc:
+        raise ApiFailure.not_found(f"Account {exc.args[0]} not found.") from None
+    except UnknownSymbol as exc:
+        raise ApiFailure.not_found(f"Symbol '{exc.args[0]}' not found.") from None
+    except UnknownOrder as exc:
+        raise ApiFailure.not_found(f"No open trade or order #{exc.args[0]}.") from None
+    echo = {"tradeCommand": done.command, "order": done.order, "orderBy": done.login, "symbol": done.symbol,
+            "price": done.price}  # fmt: skip
+    return Payload({**tx, **echo, "volume": done.volume})
 
 
 OPERATIONS = (Operation("POST", "TradeTransaction", trade_transaction, timeout=TIMEOUT_TRADE),)

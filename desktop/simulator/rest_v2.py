@@ -1,14 +1,18 @@
-"""The v2 REST pipeline: platform check, request deadline, idempotency, envelope.
+"""The v2 REST pipeline: request deadline, platform check, idempotency key, then ``execution``.
 
-Imports: stdlib, aiohttp and ``desktop.simulator`` (``config``, ``envelope``, ``idempotency``,
-``operation``, ``rest_*``). Used by ``server``, which routes every implemented operation of
-``OPERATIONS`` to ``handle``.
+Imports: stdlib, aiohttp and ``desktop.simulator`` (``auth``, ``config``, ``envelope``,
+``execution``, ``idempotency``, ``operation``, ``rest_*``). Used by ``server``, which routes
+every implemented operation of ``OPERATIONS`` to ``handle``.
 
 Order of checks for a call of ``/api/v2/MT4/{tradePlatform}/…`` (after authentication):
-platform id (malformed → ``Validation``; any other GUID → ``Forbidden``, the answer the
-multi-tenant service gives for a platform the caller has no access to), then
-``X-Request-Timeout`` / ``requestTimeout``, then ``Idempotency-Key`` (replay or conflict),
-then the operation. The deadline used is sent back in ``X-Request-Timeout-Applied``.
+``X-Request-Timeout`` / ``requestTimeout`` (not a number or outside 1-300 → ``Validation``,
+the only answer without ``X-Request-Timeout-Applied``), then the platform id (malformed →
+``Validation``; any other GUID → ``Forbidden``, the answer the multi-tenant service gives
+for a platform the caller has no access to; a token of another organisation →
+``Forbidden``), then ``Idempotency-Key`` (malformed → ``Validation``), then
+``execution.run`` (replay or conflict, ``Busy``, deadline and faults, the operation). The
+deadline used — the requested one, else the operation's class default — is sent back in
+``X-Request-Timeout-Applied`` on every other answer.
 """
 
 from __future__ import annotations
@@ -19,8 +23,19 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from desktop.simulator import rest_accounts, rest_market, rest_trading
-from desktop.simulator.config import PLATFORM_ID
+from desktop.simulator import (
+    execution,
+    rest_accounts,
+    rest_charts,
+    rest_market,
+    rest_mt5,
+    rest_server,
+    rest_trades,
+    rest_trading,
+    rest_users,
+)
+from desktop.simulator.auth import TokenClaims
+from desktop.simulator.config import ORGANIZATION_ID, PLATFORM_ID
 from desktop.simulator.envelope import (
     APPLIED_TIMEOUT_HEADER,
     ApiFailure,
@@ -28,9 +43,9 @@ from desktop.simulator.envelope import (
     failure_body,
     format_seconds,
     requested_timeout,
-    success_body,
 )
 from desktop.simulator.idempotency import IDEMPOTENCY_HEADER, KeyReused, fingerprint, validate_key
+from desktop.simulator.mt5 import MT5_PLATFORM_ID
 from desktop.simulator.operation import Operation, V2Request
 
 if TYPE_CHECKING:
@@ -41,42 +56,48 @@ _log = logging.getLogger(__name__)
 #: Path of every v2 MT4 operation, before the action.
 PREFIX = "/api/v2/MT4/{tradePlatform}/"
 #: Every implemented v2 operation.
-OPERATIONS: tuple[Operation, ...] = rest_accounts.OPERATIONS + rest_market.OPERATIONS + rest_trading.OPERATIONS
+OPERATIONS: tuple[Operation, ...] = (
+    rest_accounts.OPERATIONS + rest_users.OPERATIONS + rest_trades.OPERATIONS + rest_trading.OPERATIONS
+    + rest_market.OPERATIONS + rest_charts.OPERATIONS + rest_server.OPERATIONS
+)  # fmt: skip
+#: Path of every v2 MT5 operation, before the action, and the MT5 operations (platform ``MT5_PLATFORM_ID``).
+MT5_PREFIX = rest_mt5.MT5_PREFIX
+MT5_OPERATIONS: tuple[Operation, ...] = rest_mt5.OPERATIONS
 
 
-def check_platform(raw: str) -> None:
-    """Check the ``{tradePlatform}`` path segment.
+def check_platform(raw: str, claims: TokenClaims | None = None, platform_id: str = PLATFORM_ID) -> None:
+    """Check the ``{tradePlatform}`` path segment against the platform and the caller's token.
 
     Args:
         raw: Path segment.
+        claims: The caller's token, or None to skip the organisation check.
+        platform_id: The platform this route serves.
 
     Raises:
-        ApiFailure: Not a GUID (``Validation``) or not this server's platform (``Forbidden``).
+        ApiFailure: Not a GUID (``Validation``); not this server's platform, or a token of
+            another organisation (``Forbidden``).
     """
     try:
         value = str(uuid.UUID(raw))
     except ValueError:
         raise ApiFailure.validation(f"The value '{raw}' is not a valid trade platform id.") from None
-    if value != PLATFORM_ID:
+    if value != platform_id:
         raise ApiFailure.forbidden(f"No access to trade platform {value}.")
+    if claims is not None and claims.organization != ORGANIZATION_ID:
+        raise ApiFailure.forbidden(f"The client '{claims.client_id}' has no access to trade platform {value}.")
 
 
 def _respond(body: bytes, headers: dict[str, str]) -> web.Response:
     return web.Response(body=body, status=200, content_type="application/json", headers=headers)
 
 
-def _execute(op: Operation, call: V2Request, activity: str) -> bytes:
-    try:
-        return success_body(op.run(call), activity)
-    except ApiFailure as exc:
-        return failure_body(exc, activity, op.error_data)
-    except Exception as exc:  # noqa: BLE001 - a simulator bug must still answer with a v2 envelope
-        _log.exception("v2 operation %s failed", op.action)
-        return failure_body(ApiFailure("Internal", f"Internal server error: {exc}"), activity, op.error_data)
-
-
 async def handle(
-    request: web.Request, params: dict[str, str], op: Operation, control: SimControl, client: str
+    request: web.Request,
+    params: dict[str, str],
+    op: Operation,
+    control: SimControl,
+    client: str,
+    claims: TokenClaims | None = None,
 ) -> web.Response:
     """Run one v2 call through the pipeline.
 
@@ -86,6 +107,7 @@ async def handle(
         op: The operation.
         control: Simulator state.
         client: OAuth2 client id of the caller (scope of idempotency keys).
+        claims: The caller's verified token (organisation check), if known.
 
     Returns:
         HTTP 200 with the envelope.
@@ -93,23 +115,22 @@ async def handle(
     activity = activity_id()
     body = await request.read()
     try:
-        check_platform(params["tradePlatform"])
         seconds = requested_timeout(request)
-        key = validate_key(request.headers.get(IDEMPOTENCY_HEADER))
     except ApiFailure as exc:
         return _respond(failure_body(exc, activity, op.error_data), {})
-    headers = {APPLIED_TIMEOUT_HEADER: format_seconds(op.timeout if seconds is None else seconds)}
-    call = V2Request(params, request.query, body, control, control.clock())
-    if key is None:
-        return _respond(_execute(op, call, activity), headers)
-    request_print = fingerprint(request.method, request.path, request.query.items(), body)
+    deadline = op.timeout if seconds is None else seconds
+    headers = {APPLIED_TIMEOUT_HEADER: format_seconds(deadline)}
     try:
-        stored = control.idempotency.lookup(client, key, request_print)
+        check_platform(params["tradePlatform"], claims, MT5_PLATFORM_ID if op in MT5_OPERATIONS else PLATFORM_ID)
+        key = validate_key(request.headers.get(IDEMPOTENCY_HEADER))
+    except ApiFailure as exc:
+        return _respond(failure_body(exc, activity, op.error_data), headers)
+    call = V2Request(params, request.query, body, control, control.clock())
+    request_print = b"" if key is None else fingerprint(request.method, request.path, request.query.items(), body)
+    pending = execution.Call(op, call, activity, client, key, request_print, deadline, request.path)
+    try:
+        answer, answer_headers = await execution.run(control, pending)
     except KeyReused:
         reuse = ApiFailure.validation("This Idempotency-Key was already used for a different request.")
         return _respond(failure_body(reuse, activity, op.error_data), headers)
-    if stored is not None:
-        return _respond(stored.body, stored.headers)
-    answer = _execute(op, call, activity)
-    control.idempotency.store(client, key, request_print, answer, headers)
-    return _respond(answer, headers)
+    return _respond(answer, answer_headers)

@@ -22,11 +22,12 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from desktop.simulator import auth, platforms, rest_v2
+from desktop.simulator import auth, control_api, platforms, rest_v1, rest_v2
 from desktop.simulator.config import HUB_PATH, PLATFORM_ID, SimConfig
 from desktop.simulator.control import LoggedRequest, SimControl
 from desktop.simulator.operation import Operation
 from desktop.simulator.pump import TickPump
+from desktop.simulator.restart import Listener
 from desktop.simulator.routing import Auth, MethodNotAllowed, Router
 
 _T = TypeVar("_T")
@@ -66,31 +67,38 @@ def build_router(control: SimControl) -> Router[Handler]:
     async def negotiate(request: web.Request, _p: dict[str, str], _c: auth.TokenClaims | None) -> web.Response:
         return await control.hub.negotiate_endpoint(request)
 
-    async def hub(request: web.Request, _p: dict[str, str], _c: auth.TokenClaims | None) -> web.StreamResponse:
-        return await control.hub.websocket_endpoint(request)
+    async def hub(request: web.Request, _p: dict[str, str], claims: auth.TokenClaims | None) -> web.StreamResponse:
+        return await control.hub.websocket_endpoint(request, claims)
 
     router.add("GET", "/.well-known/openid-configuration", discovery, Auth.NONE)
     router.add("GET", "/.well-known/openid-configuration/jwks", jwks, Auth.NONE)
     router.add("POST", "/connect/token", token, Auth.NONE)
     router.add("GET", "/api/TradePlatforms", functools.partial(unversioned, platforms.trade_platforms), Auth.BEARER)
     router.add("GET", "/api/Organizations", functools.partial(unversioned, platforms.organizations), Auth.BEARER)
-    router.add("POST", HUB_PATH + "/negotiate", negotiate, Auth.HUB)
-    router.add("GET", HUB_PATH, hub, Auth.HUB)
+    for hub_path in control.hub.paths:  # /hubs/mt4/v2, /hubs/mt5/v2, /hubs/mt4/v1
+        router.add("POST", hub_path + "/negotiate", negotiate, Auth.HUB)
+        router.add("GET", hub_path, hub, Auth.HUB)
     for op in rest_v2.OPERATIONS:
         router.add(op.method, rest_v2.PREFIX + op.action, _v2_handler(control, op), Auth.BEARER)
+    for op in rest_v2.MT5_OPERATIONS:
+        router.add(op.method, rest_v2.MT5_PREFIX + op.action, _v2_handler(control, op), Auth.BEARER)
+    rest_v1.V1Routes(control).register(router, Auth.BEARER)
     return router
 
 
 def _v2_handler(control: SimControl, op: Operation) -> Handler:
     async def run(request: web.Request, params: dict[str, str], claims: auth.TokenClaims | None) -> web.Response:
         client = claims.client_id if claims is not None else ""
-        return await rest_v2.handle(request, params, op, control, client)
+        return await rest_v2.handle(request, params, op, control, client, claims)
 
     return run
 
 
 async def _dispatch(request: web.Request) -> web.StreamResponse:
     control, router = request.app[_CONTROL], request.app[_ROUTER]
+    intercepted = await control_api.intercept(request, control)  # /_sim/ routes, proxy faults, 503
+    if intercepted is not None:
+        return intercepted
     injected = control.take_failure(request.path)
     if injected is not None:
         return web.Response(status=injected, text=f"Simulated failure (HTTP {injected})")
@@ -121,6 +129,8 @@ async def _log_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     arrived = time.time()
+    if control_api.is_control_path(request.path):  # the control surface is never logged
+        return await handler(request)
     body = b"" if request.headers.get("Upgrade") else await request.read()
     response = await handler(request)
     headers = {name: _short(name, value) for name, value in request.headers.items()}
@@ -199,6 +209,8 @@ class RunningSimulator:
         if self._closed:
             return
         self._closed = True
+        await self.control.scenarios.aclose()
+        await self.control.faults.aclose()
         await self._pump.stop()
         await self._runner.cleanup()
 
@@ -214,6 +226,7 @@ async def start(config: SimConfig | None = None) -> RunningSimulator:
     """
     config = config or SimConfig()
     control = SimControl(config)
+    control.scenarios.activate(config.scenarios)  # raises ValueError/KeyError before anything is bound
     runner = web.AppRunner(build_app(control), access_log=None, shutdown_timeout=config.shutdown_timeout)
     await runner.setup()
     sock = _listen(config.host, config.port)
@@ -224,8 +237,10 @@ async def start(config: SimConfig | None = None) -> RunningSimulator:
         sock.close()
         await runner.cleanup()
         raise
+    control.faults.listener = Listener(runner, site, config.host, sock.getsockname()[1])
     pump = TickPump(control)
     pump.start()
+    control.hub.start()
     return RunningSimulator(control, runner, pump, config.host, sock.getsockname()[1])
 
 

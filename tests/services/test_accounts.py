@@ -10,7 +10,7 @@ import pytest
 
 from desktop.client.rest import WebApi
 from desktop.domain.errors import ApiFailure, InvalidInput, ServerUnreachable
-from desktop.domain.models import Account, BalanceKind, BalanceOperation, MarginSnapshot
+from desktop.domain.models import Account, AccountChange, BalanceKind, BalanceOperation, MarginSnapshot
 from desktop.services.accounts import SEND_ATTEMPTS, AccountService
 from desktop.services.tasks import TaskOwner
 
@@ -81,6 +81,14 @@ def test_lost_answer_is_resent_with_the_same_key() -> None:
     assert updates == [(receipt.account,)]
 
 
+def test_busy_was_not_started_and_is_resent_with_the_same_key() -> None:
+    api = ApiStub([ApiFailure("Busy", "queue full", outcome="not-started")])
+    svc = service(api)
+    op = operation(svc)
+    assert asyncio.run(svc.submit(op)).ticket == 4242
+    assert [o.idempotency_key for o in api.sent] == [op.idempotency_key] * 2
+
+
 def test_a_refusal_is_never_resent() -> None:
     api = ApiStub([ApiFailure("MT4Error", "no money", manager_code="TradeNoMoney")])
     svc = service(api)
@@ -115,3 +123,64 @@ def test_refresh_merges_margins_of_known_accounts_only() -> None:
     assert account.balance == Decimal("150.00")
     assert svc.get(99) is None
     assert len(svc) == 2
+
+
+def change(kind: str, login: int, balance: str, credit: str = "0") -> AccountChange:
+    return AccountChange(kind, login, "Pushed Name", "real", 200, Decimal(balance), Decimal(credit))
+
+
+def loaded_service() -> AccountService:
+    svc = service(ApiStub([]))
+
+    async def run() -> None:
+        await svc.load()
+        await svc._tasks.aclose()
+
+    asyncio.run(run())
+    return svc
+
+
+def test_pushed_balance_change_moves_equity_and_free_margin_by_the_same_amount() -> None:
+    svc = loaded_service()
+    updates: list[Any] = []
+    svc.accounts_updated.connect(updates.append)
+    svc.apply_change(change("Updated", 1, "150.00", "25.00"))
+    account = svc.get(1)
+    assert account is not None
+    assert (account.balance, account.credit, account.equity, account.free_margin) == (
+        Decimal("150.00"),
+        Decimal("25.00"),
+        Decimal("175.00"),
+        Decimal("175.00"),
+    )
+    assert account.leverage == 200
+    assert updates == [(account,)]
+
+
+def test_pushed_new_account_is_added_and_deleted_one_removed() -> None:
+    svc = loaded_service()
+    loads: list[Any] = []
+    svc.accounts_loaded.connect(loads.append)
+    svc.apply_change(change("Added", 7, "10.00"))
+    assert svc.get(7) is not None
+    svc.apply_change(change("Deleted", 7, "0"))
+    assert svc.get(7) is None
+    assert [a.login for a in loads[-1]] == [1, 2]
+
+
+def test_changes_pushed_while_loading_are_applied_after_the_load() -> None:
+    svc = service(ApiStub([]))
+    svc.apply_change(change("Updated", 2, "999.00"))
+    svc.apply_margin(MarginSnapshot(1, Decimal(5), Decimal(5), Decimal(1), Decimal(4), Decimal(500)))
+    assert svc.get(2) is None
+
+    async def run() -> None:
+        await svc.load()
+        await svc._tasks.aclose()
+
+    asyncio.run(run())
+    second, first = svc.get(2), svc.get(1)
+    assert second is not None
+    assert second.balance == Decimal("999.00")
+    assert first is not None
+    assert first.margin_level == Decimal(500)

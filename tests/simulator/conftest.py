@@ -70,6 +70,24 @@ def _nullable_refs(node: Any) -> Any:
     return out
 
 
+#: Flag enums: the vendored (older) spec lists single names, [SPEC-PY] sends the names of
+#: the set bits joined by ", " ("None" for none, "Bit<n>" for unnamed bits) — contract §2.1.
+FLAG_SCHEMAS = ("UsersRights", "GroupRights", "TradeActivationFlags", "TradeModifyFlags", "EnPermissionsFlags",
+                "EnReportsFlags", "EnTradeRightsFlags", "EnMarginCalcFlags", "EnTickFlags", "EnFillingFlags",
+                "EnExpirationFlags", "EnMarginFlags", "EnRequestFlags", "EnTradeFlags", "EnOrderFlags",
+                "EnInstantFlags", "EnSwapFlags")  # fmt: skip
+
+
+def _flag_strings(prepared: dict[str, Any]) -> dict[str, Any]:
+    """Let the flag enums take ", "-joined names (only those; every other enum stays closed)."""
+    schemas = prepared["components"]["schemas"]
+    for name in FLAG_SCHEMAS:
+        names = "|".join(n for n in schemas[name]["enum"] if n != "None")
+        item = f"(?:{names}|Bit[0-9]+)"
+        schemas[name] = {"type": "string", "pattern": f"^(?:None|{item}(?:, {item})*)$"}
+    return prepared
+
+
 @pytest.fixture(scope="session")
 def spec() -> dict[str, Any]:
     """The vendor's v2 OpenAPI document (the copy vendored under tests/fixtures/contract)."""
@@ -87,12 +105,17 @@ def _describe(errors: list[Any]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def validate_v2(spec: dict[str, Any]) -> Callable[[str, str, Any], None]:
-    """Return ``validate(method, action, body)`` checking a body against the op's 200 schema."""
-    prepared = _nullable_refs(copy.deepcopy(spec))
+    """Return ``validate(method, action, body)`` checking a body against the op's 200 schema.
+
+    ``action`` is the path after ``/api/v2/MT4/{tradePlatform}/``, or ``MT5/`` + the path after
+    ``/api/v2/MT5/{tradePlatform}/``.
+    """
+    prepared = _flag_strings(_nullable_refs(copy.deepcopy(spec)))
     registry = Registry().with_resource("urn:webapi-v2", Resource.from_contents(prepared, DRAFT4))
 
     def validate(method: str, action: str, body: Any) -> None:
-        path = "/api/v2/MT4/{tradePlatform}/" + action
+        mt5 = action.startswith("MT5/")
+        path = ("/api/v2/MT5/{tradePlatform}/" + action[4:]) if mt5 else ("/api/v2/MT4/{tradePlatform}/" + action)
         operation = spec["paths"][path][method.lower()]
         ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         schema = {"$ref": "urn:webapi-v2" + ref}

@@ -8,7 +8,8 @@ import httpx
 import jwt
 import pytest
 
-from desktop.simulator import PLATFORM_ID, SimulatorThread
+from desktop.simulator import ORGANIZATION_ID, PLATFORM_ID, SimulatorThread
+from desktop.simulator.config import OTHER_CLIENT_ID, OTHER_ORGANIZATION_ID
 from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET, HUB, V2
 
 pytestmark = pytest.mark.integration
@@ -136,3 +137,28 @@ def test_minted_token_is_accepted(sim: SimulatorThread) -> None:
     fresh = sim.control.mint_token(lifetime=60)
     response = httpx.get(f"{sim.url}/api/TradePlatforms", headers={"Authorization": f"Bearer {fresh}"})
     assert response.status_code == 200
+
+
+def test_tokens_carry_the_organisation_and_its_platforms(sim: SimulatorThread) -> None:
+    mine = httpx.post(f"{sim.url}/connect/token", data=_form(client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
+    other = httpx.post(f"{sim.url}/connect/token", data=_form(client_id=OTHER_CLIENT_ID, client_secret="other-secret"))
+    for answer, org, platform in ((mine, ORGANIZATION_ID, PLATFORM_ID), (other, OTHER_ORGANIZATION_ID, None)):
+        claims = jwt.decode(answer.json()["access_token"], options={"verify_signature": False})
+        assert claims["org_id"] == org
+        assert len(claims["trade_platforms"]) == 1
+        assert platform is None or claims["trade_platforms"] == [platform]
+    wrong = httpx.post(f"{sim.url}/connect/token", data=_form(client_id=OTHER_CLIENT_ID, client_secret=CLIENT_SECRET))
+    assert wrong.json()["error"] == "invalid_client"
+
+
+def test_token_of_another_organisation_is_forbidden(sim: SimulatorThread) -> None:
+    form = _form(client_id=OTHER_CLIENT_ID, client_secret="other-secret")
+    fetched = httpx.post(f"{sim.url}/connect/token", data=form).json()["access_token"]
+    minted = sim.control.mint_token(client_id=OTHER_CLIENT_ID)
+    for token in (fetched, minted):
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "other-org"}
+        response = httpx.get(f"{sim.url}{V2}/UserRecordGet/100001", headers=headers)
+        assert response.status_code == 200
+        assert response.json()["error"]["code"] == "Forbidden"
+        assert response.headers["X-Request-Timeout-Applied"] == "10"
+    assert not sim.control.idempotency.lookup(OTHER_CLIENT_ID, "other-org", b""), "refused before the key"

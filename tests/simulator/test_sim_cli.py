@@ -24,8 +24,9 @@ def _env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_cli_prints_one_line_and_exits_cleanly(signum: int) -> None:
-    args = [sys.executable, "-m", "desktop.simulator", "--port", "0", "--seed", "3", "--tick-rate", "100"]
+def test_cli_prints_its_address_and_control_token_and_exits_cleanly(signum: int) -> None:
+    args = [sys.executable, "-m", "desktop.simulator", "--port", "0", "--seed", "3", "--tick-rate", "100",
+            "--control-token", "let-me-in"]  # fmt: skip
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()) as proc:
         try:
             assert proc.stdout is not None
@@ -33,6 +34,9 @@ def test_cli_prints_one_line_and_exits_cleanly(signum: int) -> None:
             match = re.fullmatch(r"Listening on (http://127\.0\.0\.1:(\d+))\n", line)
             assert match, line
             assert int(match.group(2)) > 0
+            assert proc.stdout.readline() == "Control token: let-me-in\n"
+            status = httpx.get(f"{match.group(1)}/_sim/status", headers={"Authorization": "SimControl let-me-in"})
+            assert status.json()["ok"] is True
             response = httpx.get(f"{match.group(1)}/.well-known/openid-configuration", timeout=10)
             assert response.json()["token_endpoint"] == f"{match.group(1)}/connect/token"
             proc.send_signal(signum)
@@ -51,6 +55,13 @@ def test_cli_arguments() -> None:
                          "--token-lifetime", "60", "--port", "0"])  # fmt: skip
     assert (config.seed, config.tick_rate, config.client_id, config.client_secret) == (9, 100000.0, "a", "b")
     assert (config.token_lifetime, config.port, config.host) == (60, 0, "127.0.0.1")
+    assert (config.scenarios, config.control_token) == ((), None)
+    config = parse_args(["--scenario", "price-gap:points=5", "--scenario", "busy", "--control-token", "t"])
+    assert (config.scenarios, config.control_token) == (("price-gap:points=5", "busy"), "t")
+    for bad in (["--scenario", "nope"], ["--scenario", "busy:size=3"], ["--scenario", "busy:at=soon"]):
+        with pytest.raises(SystemExit) as refused:
+            parse_args(bad)
+        assert refused.value.code == 2
     with pytest.raises(SystemExit) as bad:
         parse_args(["--tick-rate", "-1"])
     assert bad.value.code == 2

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 from typing import Any
 
+import httpx
 import pytest
 from pysignalr.client import SignalRClient
 from pysignalr.messages import CancelInvocationMessage, CompletionMessage
 
 from desktop.simulator import SimulatorThread
-from tests.simulator.sim_helpers import HUB, run, wait_for
+from tests.simulator.hub_helpers import TRADE_FIELDS, USER_FIELDS, check_payload, deposit_body
+from tests.simulator.sim_helpers import HUB, V2, run, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -111,3 +113,59 @@ def test_pysignalr_subscribe_stream_and_cancel(sim: SimulatorThread, token: str)
     assert sim.control.hub.negotiations == negotiations_before + 1
     negotiate = sim.control.requests.matching("/negotiate")[-1]
     assert "negotiateVersion" not in negotiate.query
+
+
+async def _rest(sim: SimulatorThread, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=sim.url, headers={"Authorization": f"Bearer {token}"}) as rest:
+        answer: dict[str, Any] = (await rest.post(f"{V2}/TradeTransaction", json=body)).json()
+    assert answer["error"] is None, answer
+    return answer
+
+
+async def _with_stream(sim: SimulatorThread, token: str, stream: str, act: Any) -> list[dict[str, Any]]:
+    """Open ``stream`` with pysignalr, run ``act()`` once it is open, return the items after it."""
+    client = SignalRClient(sim.url + HUB, headers={"Authorization": f"Bearer {token}"})
+    seen = _Recorder(client)
+    task = asyncio.create_task(client.run())
+    try:
+        await wait_for(lambda: bool(seen.statuses))
+        await client.stream(stream, [], on_next=seen.on_item)
+        assert (await _invoke(client, "SubscribeToTicks", "EURUSD")).error is None  # the stream is open now
+        await act()
+        await wait_for(lambda: bool(seen.items))
+        return seen.items
+    finally:
+        await _stop(client, task)
+
+
+def test_pysignalr_user_updates_on_rest_deposit(sim: SimulatorThread, token: str) -> None:
+    before = sim.control.accounts[100002].balance_cents
+
+    async def body() -> list[dict[str, Any]]:
+        return await _with_stream(sim, token, "StreamUserUpdates", lambda: _rest(sim, token, deposit_body(100002, 75)))
+
+    [item] = run(body)
+    check_payload(item, USER_FIELDS)
+    assert (item["kind"], item["login"], item["balance"]) == ("Updated", 100002, (before + 7500) / 100)
+
+
+def test_pysignalr_trades_on_open_market(sim: SimulatorThread, token: str) -> None:
+    opened: list[int] = []
+
+    async def open_trade() -> None:
+        # A crypto CFD: market execution and traded every day, whatever the weekday of the test run.
+        body = {"tradeTransactionType": "OpenMarket", "tradeCommand": "Sell", "orderBy": 100003,
+                "symbol": "BTCUSD", "volume": 2}  # fmt: skip
+        opened.append(int((await _rest(sim, token, body))["data"]["order"]))
+
+    async def body() -> list[dict[str, Any]]:
+        return await _with_stream(sim, token, "StreamTrades", open_trade)
+
+    items = run(body)
+    added = [item for item in items if item["order"] == opened[0]]
+    assert added, items
+    check_payload(added[0], TRADE_FIELDS)
+    assert (added[0]["kind"], added[0]["login"], added[0]["symbol"]) == ("Added", 100003, "BTCUSD")
+    assert (added[0]["cmd"], added[0]["volumeLots"]) == (1, 0.02)
+    assert added[0]["openPrice"] > 0
+    assert added[0]["closeTime"] == "1970-01-01T00:00:00Z"

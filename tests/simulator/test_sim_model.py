@@ -10,6 +10,7 @@ from desktop.simulator import SimConfig, SimControl
 from desktop.simulator.accounts import GROUPS, Account, Position, account_state, group_by_name, level_type
 from desktop.simulator.book import Book, NotEnoughMoney, UnknownLogin
 from desktop.simulator.feed import PriceFeed
+from desktop.simulator.generator import DOCUMENTATION_LOGIN
 from desktop.simulator.idempotency import IdempotencyStore, KeyReused, fingerprint
 from desktop.simulator.routing import Auth, MethodNotAllowed, Router
 from desktop.simulator.symbols import SYMBOLS
@@ -65,7 +66,15 @@ def test_catalogue_and_groups() -> None:
 
 def test_generated_accounts() -> None:
     control = SimControl(SimConfig(seed=1, tick_rate=0))
-    accounts = control.accounts
+    everything = control.accounts
+    assert len(everything) == 1001
+    documentation = everything[DOCUMENTATION_LOGIN]
+    assert (documentation.group, documentation.balance_cents, documentation.positions) == (
+        "demo\\usd-std",
+        1_000_000,
+        [],
+    )
+    accounts = {login: a for login, a in everything.items() if login != DOCUMENTATION_LOGIN}
     assert len(accounts) == 1000
     assert min(accounts) == 100001
     assert max(accounts) == 101000
@@ -128,7 +137,7 @@ def test_book_balance_operations_are_exact_and_guarded() -> None:
 def test_page_after() -> None:
     book = Book(1, 10, 100001, PriceFeed(1, 60, 0.0))
     page, more = book.page_after(0, 4)
-    assert [a.login for a in page] == [100001, 100002, 100003, 100004]
+    assert [a.login for a in page] == [DOCUMENTATION_LOGIN, 100001, 100002, 100003]
     assert more
     page, more = book.page_after(100008, 4)
     assert [a.login for a in page] == [100009, 100010]
@@ -177,3 +186,117 @@ def test_config_validation() -> None:
     with pytest.raises(ValueError, match="idempotency_ttl"):
         SimConfig(idempotency_ttl=30)
     assert SimConfig().replace(seed=9).seed == 9
+
+
+# -- trading model: rules, trades read API, history, sessions (desktop.simulator.rules/trades/history) --------
+
+
+def test_trade_sessions_rule() -> None:
+    from calendar import timegm
+
+    from desktop.simulator.rules import market_open, sessions
+
+    eurusd, btcusd = SYMBOLS[0], next(s for s in SYMBOLS if s.name == "BTCUSD")
+    friday_late = timegm((2026, 11, 20, 23, 59, 59))
+    saturday = timegm((2026, 11, 21, 0, 0, 0))
+    monday = timegm((2026, 11, 23, 0, 0, 0))
+    assert market_open(eurusd, friday_late)
+    assert not market_open(eurusd, saturday)
+    assert not market_open(eurusd, monday - 1)
+    assert market_open(eurusd, monday)
+    assert market_open(btcusd, saturday)
+    assert [bool(day.trade) for day in sessions(eurusd)] == [False, True, True, True, True, True, False]
+
+
+def test_volume_stop_and_price_rules() -> None:
+    from desktop.simulator.rules import TradeRefused, check_pending_price, check_stops, check_volume, volume_limits
+
+    eurusd, us30 = SYMBOLS[0], next(s for s in SYMBOLS if s.name == "US30")
+    assert (volume_limits(us30).minimum, volume_limits(us30).step) == (10, 10)
+    check_volume(eurusd, 1)
+    for spec, volume in ((eurusd, 0), (eurusd, 10_001), (us30, 25)):
+        with pytest.raises(TradeRefused) as refused:
+            check_volume(spec, volume)
+        assert refused.value.code == "TradeBadVolume"
+    check_stops(eurusd, True, 1.10000, 1.09988, 1.10012)  # exactly the stops level (12 points) away
+    for sl, tp in ((1.09989, 0.0), (0.0, 1.10011), (1.1001, 0.0), (0.0, 1.09)):
+        with pytest.raises(TradeRefused, match="Invalid stops"):
+            check_stops(eurusd, True, 1.10000, sl, tp)
+    check_stops(eurusd, False, 1.10000, 1.10012, 1.09988)
+    check_pending_price(eurusd, 2, 1.09988, 1.09988, 1.10000)
+    with pytest.raises(TradeRefused, match="Invalid order price"):
+        check_pending_price(eurusd, 4, 1.10005, 1.09988, 1.10000)
+
+
+def test_seeded_history_adds_up_to_the_balance() -> None:
+    control = SimControl(SimConfig(seed=5, tick_rate=0, accounts=200))
+    for login, account in control.accounts.items():
+        records = control.trades.history(login)
+        assert records[0].comment == "Initial deposit"
+        assert [r.close_time for r in records] == sorted(r.close_time for r in records)
+        money = sum(round(r.profit * 100) + round((r.commission + r.storage) * 100) for r in records if r.cmd != 7)
+        assert money == account.balance_cents
+        assert sum(round(r.profit * 100) for r in records if r.cmd == 7) == account.credit_cents
+        for record in records:
+            assert control.trades.get(record.order) == record
+    tickets = [r.order for login in control.accounts for r in control.trades.history(login)]
+    assert len(tickets) == len(set(tickets))
+    assert max(tickets) < min(p.ticket for a in control.accounts.values() for p in a.positions)
+
+
+def test_trades_read_api() -> None:
+    control = SimControl(SimConfig(seed=1, tick_rate=0, accounts=30))
+    trades = control.trades
+    everything = trades.open_trades()
+    assert [r.order for r in everything] == sorted(p.ticket for a in control.accounts.values() for p in a.positions)
+    login = everything[0].login
+    assert trades.owner(everything[0].order) == login
+    assert trades.of_login(login) == [r for r in everything if r.login == login]
+    assert trades.get(everything[0].order) == everything[0]
+    assert trades.get(123) is None
+    assert trades.owner(123) is None
+    assert trades.of_login(999) == []
+    record = everything[0]
+    position = next(p for p in control.accounts[login].positions if p.ticket == record.order)
+    index = control.feed.resolve(record.symbol)
+    assert index is not None
+    bid, ask, _ = control.feed.quote(index)
+    assert record.close_price == (bid if position.cmd == 0 else ask)
+    assert (record.is_open, record.close_time, record.state) == (True, 0, "OpenNormal")
+
+
+def test_users_and_sessions_are_seeded() -> None:
+    one = SimControl(SimConfig(seed=2, tick_rate=0, accounts=300), clock=lambda: 1_800_000_000.0)
+    two = SimControl(SimConfig(seed=2, tick_rate=0, accounts=300), clock=lambda: 1_800_000_000.0)
+    assert one.book.online == two.book.online
+    assert one.trades.open_trades() == two.trades.open_trades()
+    assert one.trades.history(100007) == two.trades.history(100007)
+    assert one.mt5 == two.mt5
+    assert 15 <= len(one.book.online) <= 60
+    assert all(one.accounts[login].enabled for login in one.book.online)
+    assert [e.message for e in one.book.journal.query(0, 2e9)] == [e.message for e in two.book.journal.query(0, 2e9)]
+    assert one.book.check_password(100001, "Pw100001")
+    assert not one.book.check_password(100001, "Inv100001")
+    assert one.book.next_login() == 100301
+    one.book.remove(100300)
+    assert one.book.next_login() == 100301  # a deleted login is not handed out again
+    assert one.book.last_known(100300) is not None
+
+
+def test_book_publishes_user_events() -> None:
+    from desktop.simulator.events import Event, UserChanged
+
+    control = SimControl(SimConfig(seed=1, tick_rate=0, accounts=10))
+    seen: list[Event] = []
+    control.events.subscribe(seen.append)
+    control.add_account(200_001, "real\\usd-std", "Added")
+    control.set_balance(200_001, "10.50")
+    control.book.apply_balance(200_001, 100, False, "", 0.0)
+    control.book.set_password(200_001, "secret", investor=False)
+    control.book.remove(200_001)
+    assert seen == [
+        UserChanged("Added", 200_001),
+        UserChanged("Updated", 200_001),
+        UserChanged("Updated", 200_001),
+        UserChanged("Deleted", 200_001),
+    ]

@@ -124,3 +124,32 @@ def test_injected_http_failures(sim: SimulatorThread, http: httpx.Client) -> Non
     sim.call(sim.control.fail_next, "TradePlatforms", 401)
     assert http.get("/api/TradePlatforms").status_code == 401
     assert http.get("/api/TradePlatforms").status_code == 200
+
+
+def test_every_answer_but_a_bad_deadline_says_the_applied_deadline(sim: SimulatorThread, http: httpx.Client) -> None:
+    forbidden = http.get(f"/api/v2/MT4/{uuid.UUID(int=7)}/ServerTime", headers={"X-Request-Timeout": "2"})
+    malformed_key = http.get(f"{V2}/ServerTime", headers={"Idempotency-Key": ""})
+    http.get(f"{V2}/UserRecordGet/100001", headers={"Idempotency-Key": "reused"})
+    reused = http.get(f"{V2}/UserRecordGet/100002", headers={"Idempotency-Key": "reused"})
+    replayed = http.get(f"{V2}/UserRecordGet/100001", headers={"Idempotency-Key": "reused", "X-Request-Timeout": "7"})
+    for response, code, applied in ((forbidden, "Forbidden", "2"), (malformed_key, "Validation", "10"),
+                                    (reused, "Validation", "10"), (replayed, None, "10")):  # fmt: skip
+        error = response.json()["error"]
+        assert (error["code"] if error else None) == code
+        assert response.headers["X-Request-Timeout-Applied"] == applied
+        assert "X-Request-Outcome" not in response.headers
+
+
+def test_operation_classes_and_writes() -> None:
+    from desktop.simulator import operation, rest_v2
+
+    classes = (operation.TIMEOUT_TRADE, operation.TIMEOUT_READ, operation.TIMEOUT_CHANGE, operation.TIMEOUT_HISTORY,
+               operation.TIMEOUT_MAINTENANCE)  # fmt: skip
+    assert classes == (5, 10, 15, 30, 60)
+    by_action = {op.action: op for op in rest_v2.OPERATIONS}
+    assert by_action["TradeTransaction"].is_write
+    assert by_action["TradeTransaction"].timeout == 5
+    assert not by_action["ServerTime"].is_write
+    assert by_action["ServerTime"].timeout == 10
+    every = rest_v2.OPERATIONS + getattr(rest_v2, "MT5_OPERATIONS", ())
+    assert {op.timeout for op in every} <= set(classes)

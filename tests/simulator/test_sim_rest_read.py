@@ -50,9 +50,9 @@ def test_users_request_without_limit_is_one_page(
 ) -> None:
     body = get(http, "UsersRequest", validate_v2)
     logins = [user["login"] for user in body["data"]]
-    assert len(logins) == 1000
+    assert len(logins) == 1001  # 1,000 generated accounts and the documentation's login 1000
     assert logins == sorted(logins)
-    assert logins[0] == 100001
+    assert logins[:2] == [1000, 100001]
     assert body["meta"]["paging"] == {"nextCursor": None, "hasMore": False}
 
 
@@ -85,7 +85,7 @@ def test_users_paging_is_stable_under_inserts(sim: SimulatorThread, http: httpx.
     sim.call(sim.control.add_account, 200000, "real\\usd-std", "Inserted Above")
     rest = get(http, "UsersRequest", validate_v2, limit=5000, cursor=first["meta"]["paging"]["nextCursor"])
     logins = [u["login"] for u in first["data"] + rest["data"]]
-    assert len(logins) == len(set(logins)) == 1001
+    assert len(logins) == len(set(logins)) == 1002
     assert 200000 in logins
     assert 100000 not in logins
     assert rest["meta"]["paging"] == {"nextCursor": None, "hasMore": False}
@@ -100,7 +100,7 @@ def test_users_request_rejects_bad_paging(sim: SimulatorThread, http: httpx.Clie
 
 
 def test_users_request_accepts_max_limit(sim: SimulatorThread, http: httpx.Client, validate_v2: Validate) -> None:
-    assert len(get(http, "UsersRequest", validate_v2, limit=5000)["data"]) == 1000
+    assert len(get(http, "UsersRequest", validate_v2, limit=5000)["data"]) == 1001
 
 
 @pytest.mark.parametrize("action", ["UserRecordGet", "UserRecordRequest"])
@@ -214,7 +214,7 @@ def test_symbol_config(sim: SimulatorThread, http: httpx.Client, validate_v2: Va
 def test_trade_platforms_is_a_bare_array(sim: SimulatorThread, http: httpx.Client) -> None:
     platforms = http.get("/api/TradePlatforms").json()
     assert isinstance(platforms, list)
-    assert len(platforms) == 1
+    assert [p["type"] for p in platforms] == ["MT4", "MT5"]
     platform = platforms[0]
     assert platform["id"] == PLATFORM_ID
     assert platform["type"] == "MT4"

@@ -145,9 +145,12 @@ def test_unknown_login_is_not_found(sim: SimulatorThread, http: httpx.Client, va
 def test_other_transactions_are_refused_by_the_trade_server(
     sim: SimulatorThread, http: httpx.Client, validate_v2: Validate
 ) -> None:
-    market = {"tradeTransactionType": "OpenMarket", "tradeCommand": "Buy", "symbol": "EURUSD", "volume": 10}
-    body = post(http, validate_v2, market).json()
+    close_by = {"tradeTransactionType": "CloseBy", "order": 4100001, "orderBy": LOGIN}
+    body = post(http, validate_v2, close_by).json()
     assert (body["error"]["code"], body["error"]["managerCode"]) == ("MT4Error", "TradeDisable")
+    no_login = {"tradeTransactionType": "OpenMarket", "tradeCommand": "Buy", "symbol": "EURUSD", "volume": 10}
+    body = post(http, validate_v2, no_login).json()
+    assert (body["error"]["code"], body["error"]["managerCode"]) == ("Validation", None)
     no_command = {"tradeTransactionType": "BrBalance", "orderBy": LOGIN, "price": 10}
     body = post(http, validate_v2, no_command).json()
     assert (body["error"]["code"], body["error"]["managerCode"]) == ("MT4Error", "InvalidData")

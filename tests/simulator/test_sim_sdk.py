@@ -13,6 +13,7 @@ from cplugin_webapi_sdk._generated.api.mt4_v_2_trades import (
 from cplugin_webapi_sdk._generated.models.mt4_trade_transaction import MT4TradeTransaction
 
 from desktop.simulator import PLATFORM_ID, SimulatorThread
+from desktop.simulator.mt5 import MT5_PLATFORM_ID
 from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET, run
 
 pytestmark = pytest.mark.integration
@@ -34,17 +35,17 @@ def test_sdk_lists_platforms_pages_users_and_reads_a_record(sim: SimulatorThread
     async def body() -> None:
         async with _client(sim) as client:
             platforms = await client.list_trade_platforms()
-            assert [p["id"] for p in platforms] == [PLATFORM_ID]
+            assert [p["id"] for p in platforms] == [PLATFORM_ID, MT5_PLATFORM_ID]
             tp = platforms[0]["id"]
             users: list[dict[str, Any]] = []
             pages = 0
             async for page in client.paged(lambda c: client.mt4.users_request(tp, cursor=c, limit=200)):
                 users += page
                 pages += 1
-            assert pages == 5
-            assert [u["login"] for u in users] == list(range(100001, 101001))
+            assert pages == 6  # 1,001 accounts: 1,000 generated and the documentation's login 1000
+            assert [u["login"] for u in users] == [1000, *range(100001, 101001)]
             record = await client.mt4.get_user_record(tp, 100042)
-            assert record == users[41]
+            assert record == users[42]
             server_time = await client.mt4.get_server_time(tp, request_timeout=2.5)
             assert server_time.endswith("Z")
 

@@ -158,3 +158,21 @@ def test_set_symbols_again_resets(model: WatchlistModel, qtmodeltester: Any) -> 
     assert model.rowCount() == 1
     assert model.index(0, 0, model.index(0, 0)) == QModelIndex()
     qtmodeltester.check(model)
+
+
+def test_a_spread_twice_its_normal_size_is_an_alert(qtmodeltester: Any) -> None:
+    model = WatchlistModel()
+    model.set_symbols([SymbolSpec("EURUSD", 5, spread=12), SymbolSpec("BTCUSD", 2)])
+    book = QuoteBook()
+    book.apply("EURUSD", 1.10000, 1.10012, 1.0)
+    book.apply("BTCUSD", 60000.00, 60010.00, 1.0)
+    model.update_from_book(book, book.flush())
+    spread = model.index(0, 3)
+    assert spread.data(Qt.ItemDataRole.ForegroundRole) is None
+    book.apply("EURUSD", 1.10000, 1.10036, 2.0)
+    book.apply("BTCUSD", 60000.00, 60030.00, 2.0)  # floating: 3x the tightest seen (1000 points)
+    model.update_from_book(book, book.flush())
+    assert model.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) == theme.WARN
+    assert "3.0\u00d7 the normal 12" in model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(1, 3).data(Qt.ItemDataRole.ForegroundRole) == theme.WARN
+    qtmodeltester.check(model)

@@ -56,6 +56,17 @@ class WatchRow:
     time_text: str = ""
     changed_at: float = 0.0
     stale: bool = True
+    tightest: int = 0
+
+    @property
+    def normal_spread(self) -> int:
+        """The spread to compare with: the configured one, or the tightest seen when it floats."""
+        return self.spec.spread or self.tightest
+
+    @property
+    def wide(self) -> bool:
+        """The spread is at least :data:`WIDE_SPREAD_FACTOR` times its normal size."""
+        return self.normal_spread > 0 and self.spread >= WIDE_SPREAD_FACTOR * self.normal_spread
 
 
 WATCHLIST_COLUMNS: tuple[Column[WatchRow], ...] = (
@@ -83,6 +94,10 @@ WATCHLIST_COLUMNS: tuple[Column[WatchRow], ...] = (
 )
 BID_COLUMN = 1
 ASK_COLUMN = 2
+SPREAD_COLUMN = 3
+TIME_COLUMN = 4
+WIDE_SPREAD_FACTOR = 2.0
+"""A spread this many times its normal size is shown as an alert (amber, with the ratio)."""
 LIVE_COLUMNS = frozenset({1, 2, 3, 4})
 
 
@@ -167,6 +182,8 @@ class WatchlistModel(RowTableModel[WatchRow]):
         row.bid_text = format_price(bid, digits)
         row.ask_text = format_price(ask, digits)
         row.spread_text = str(row.spread)
+        if row.spread > 0 and (row.tightest == 0 or row.spread < row.tightest):
+            row.tightest = row.spread
         row.time_text = format_tick_time(stamp)
         row.changed_at = now
         row.stale = False
@@ -181,19 +198,35 @@ class WatchlistModel(RowTableModel[WatchRow]):
 
     def _cell_data(self, row: WatchRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole:
-            if row.stale:
-                return theme.STALE
-            if column == BID_COLUMN:
-                return _direction_colour(row.bid_dir)
-            if column == ASK_COLUMN:
-                return _direction_colour(row.ask_dir)
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return _foreground(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return None
+
+    def _tooltip(self, row: WatchRow, column: int) -> str | None:
+        if column == 0:
             return row.spec.description or None
+        if column == SPREAD_COLUMN and row.wide:
+            ratio = row.spread / row.normal_spread
+            return f"Spread {row.spread} points: {ratio:.1f}\u00d7 the normal {row.normal_spread}"
+        if column == TIME_COLUMN and row.stale and row.bid_text:
+            return f"No tick for {self._clock() - row.changed_at:.0f} s"
         return None
 
     def _user_data(self, row: WatchRow) -> SymbolSpec:
         return row.spec
+
+
+def _foreground(row: WatchRow, column: int) -> Any:
+    if row.stale:
+        return theme.STALE
+    if column == BID_COLUMN:
+        return _direction_colour(row.bid_dir)
+    if column == ASK_COLUMN:
+        return _direction_colour(row.ask_dir)
+    if column == SPREAD_COLUMN and row.wide:
+        return theme.WARN
+    return None
 
 
 def _direction(old: float, new: float, previous: int) -> int:
