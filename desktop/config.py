@@ -33,6 +33,7 @@ class AppConfig:
         margins_refresh_s: how often the account grid's equity and margin are refreshed.
         max_amount: the largest amount one balance operation may carry.
         request_timeout_s: server deadline sent with every REST call (X-Request-Timeout).
+        stale_after_s: a symbol without a tick for this long is greyed in the market watch.
     """
 
     frame_ms: int = 50
@@ -41,3 +42,4 @@ class AppConfig:
     margins_refresh_s: float = 2.0
     max_amount: Decimal = Decimal("1000000.00")
     request_timeout_s: float = 10.0
+    stale_after_s: float = 15.0

@@ -27,6 +27,7 @@ class Options:
     smoke_settle_s: float
     seed: int
     tick_rate: float | None
+    scenarios: tuple[str, ...]
     credentials: Credentials | None
     prefill: Credentials | None
     verbose: bool
@@ -37,6 +38,8 @@ def parse(argv: list[str] | None = None) -> Options:
     args = _parser().parse_args(argv)
     if args.screenshot and not args.smoke:
         _parser().error("--screenshot goes with --smoke")
+    if args.scenario and not args.demo:
+        _parser().error("--scenario goes with --demo")
     secret = os.environ.get(SECRET_ENV, "")
     prefill = Credentials(args.api_url, args.auth_url, args.client_id or "", secret, args.platform)
     complete = bool(args.client_id and secret)
@@ -48,6 +51,7 @@ def parse(argv: list[str] | None = None) -> Options:
         smoke_settle_s=args.smoke_settle,
         seed=args.seed,
         tick_rate=args.tick_rate,
+        scenarios=tuple(args.scenario or ()),
         credentials=prefill if complete else None,
         prefill=prefill,
         verbose=args.verbose,
@@ -68,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--smoke-settle", type=float, default=1.5, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help="demo: the simulator's seed")
     parser.add_argument("--tick-rate", type=float, help="demo: ticks per second the simulator sends")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME[:k=v,…]",
+        help="demo: a fault scenario for the simulator (repeatable; list them with dealer-desk-sim --list-scenarios)",
+    )
     parser.add_argument("--api-url", default=PRODUCTION_API, help="WebAPI base URL")
     parser.add_argument("--auth-url", default=PRODUCTION_AUTH, help="auth server (OAuth2 authority) URL")
     parser.add_argument("--client-id", help="OAuth2 client id of the API client")

@@ -28,9 +28,17 @@ _LISTENING = re.compile(rb"^Listening on (http://\S+)\s*$")
 class SimulatorProcess:
     """Starts ``python -m desktop.simulator`` on a free loopback port and stops it again."""
 
-    def __init__(self, *, seed: int = 1, tick_rate: float | None = None, start_timeout_s: float = 20.0) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        tick_rate: float | None = None,
+        scenarios: tuple[str, ...] = (),
+        start_timeout_s: float = 20.0,
+    ) -> None:
         self._seed = seed
         self._tick_rate = tick_rate
+        self._scenarios = scenarios
         self._start_timeout = start_timeout_s
         self._process: asyncio.subprocess.Process | None = None
         self._tasks = TaskOwner()
@@ -42,6 +50,8 @@ class SimulatorProcess:
         cmd += ["--seed", str(self._seed)]
         if self._tick_rate is not None:
             cmd += ["--tick-rate", str(self._tick_rate)]
+        for scenario in self._scenarios:
+            cmd += ["--scenario", scenario]
         return cmd
 
     async def start(self) -> Credentials:

@@ -45,7 +45,7 @@ async def _run(options: cli.Options, router: ErrorRouter, launched_at: float) ->
     simulator: SimulatorProcess | None = None
     try:
         if options.demo:
-            simulator = SimulatorProcess(seed=options.seed, tick_rate=options.tick_rate)
+            simulator = SimulatorProcess(seed=options.seed, tick_rate=options.tick_rate, scenarios=options.scenarios)
             credentials = await simulator.start()
             desk: Desk | None = await open_desk(credentials, config, settings)
         elif options.credentials is not None:

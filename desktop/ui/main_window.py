@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._closing_down = False
         config = workstation.config
-        self.watchlist = WatchlistModel(self)
+        self.watchlist = WatchlistModel(self, stale_after_s=config.stale_after_s)
         self.accounts_model = AccountsTableModel(self)
         self.chart = TickChart(config.chart_points, self)
         self.market_watch = MarketWatchPanel(self.watchlist, self)

@@ -176,3 +176,22 @@ def test_a_spread_twice_its_normal_size_is_an_alert(qtmodeltester: Any) -> None:
     assert "3.0\u00d7 the normal 12" in model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
     assert model.index(1, 3).data(Qt.ItemDataRole.ForegroundRole) == theme.WARN
     qtmodeltester.check(model)
+
+
+def test_a_selected_row_keeps_its_signal_colours(qtbot: Any) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from desktop.ui.views.tables import GridView
+
+    model = WatchlistModel()
+    model.set_symbols([SymbolSpec("EURUSD", 5, spread=12)])
+    book = QuoteBook()
+    book.apply("EURUSD", 1.10000, 1.10120, 1.0)
+    model.update_from_book(book, book.flush())
+    view = GridView(model)
+    qtbot.addWidget(view)
+    view.selectRow(0)
+    option = QStyleOptionViewItem()
+    view.itemDelegate().initStyleOption(option, model.index(0, 3))
+    assert option.palette.color(QPalette.ColorRole.HighlightedText) == theme.WARN

@@ -7,12 +7,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from desktop.ui.models.table import RowTableModel
 
 ROW_HEIGHT = 21
+
+
+class SignalColourDelegate(QStyledItemDelegate):
+    """Paints a cell's own text colour on a selected row too.
+
+    Qt draws selected text in the palette's highlighted-text colour and drops the model's
+    ``ForegroundRole``; then the selected symbol -- the one the dealer is watching -- would
+    lose its up/down colour and its wide-spread or stale warning.
+    """
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        """Qt's option for the cell, with the cell's colour as the highlighted-text colour."""
+        super().initStyleOption(option, index)
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        if isinstance(colour, QColor | QBrush):
+            option.palette.setBrush(QPalette.ColorRole.HighlightedText, QBrush(colour))
 
 
 class GridView(QTableView):
@@ -36,6 +60,7 @@ class GridView(QTableView):
     ) -> None:
         super().__init__(parent)
         self.setModel(model)
+        self.setItemDelegate(SignalColourDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
