@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
-import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -27,7 +26,7 @@ from desktop.simulator.config import HUB_PATH, PLATFORM_ID, SimConfig
 from desktop.simulator.control import LoggedRequest, SimControl
 from desktop.simulator.operation import Operation
 from desktop.simulator.pump import TickPump
-from desktop.simulator.restart import Listener
+from desktop.simulator.restart import Listener, bind
 from desktop.simulator.routing import Auth, MethodNotAllowed, Router
 
 _T = TypeVar("_T")
@@ -160,20 +159,6 @@ def build_app(control: SimControl) -> web.Application:
     return app
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(128)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
 class RunningSimulator:
     """A started simulator on the current event loop.
 
@@ -229,7 +214,7 @@ async def start(config: SimConfig | None = None) -> RunningSimulator:
     control.scenarios.activate(config.scenarios)  # raises ValueError/KeyError before anything is bound
     runner = web.AppRunner(build_app(control), access_log=None, shutdown_timeout=config.shutdown_timeout)
     await runner.setup()
-    sock = _listen(config.host, config.port)
+    sock = bind(config.host, config.port)
     try:
         site = web.SockSite(runner, sock)
         await site.start()

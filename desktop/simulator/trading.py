@@ -196,14 +196,7 @@ class TradeEngine:
             return self._place(context)  # a dealer opens pending orders with BrOpen too
         if command > 1:
             raise TradeRefused("InvalidData", f"{request.kind} needs a buy/sell command, got {request.command}.")
-        if request.login < 1:
-            raise InvalidRequest("orderBy must be the login of the account (at least 1).")
-        account = self._account(context, request.login)
-        index = self._symbol(request.symbol)
-        spec = self._book.prices.symbols[index]
-        self._tradable(context, spec, opening=True)
-        check_volume(spec, request.volume)
-        bid, ask, _ = self._book.prices.quote(index)
+        account, index, spec, (bid, ask) = self._opening(context)
         price = self._fill_price(context, spec, ask if command == 0 else bid)
         sl, tp = round(request.sl, spec.digits), round(request.tp, spec.digits)
         check_stops(spec, command == 0, bid if command == 0 else ask, sl, tp)
@@ -212,6 +205,23 @@ class TradeEngine:
         position.sl, position.tp = sl, tp
         account.positions.append(position)
         return self._opened(context, account, position)
+
+    def _opening(self, context: _Context) -> tuple[Account, int, SymbolSpec, tuple[float, float]]:
+        """Run the checks every new market or pending order passes.
+
+        Login, account, symbol, trade mode and session, and volume; returns the account, the
+        symbol's index and spec, and the current bid and ask.
+        """
+        request = context.request
+        if request.login < 1:
+            raise InvalidRequest("orderBy must be the login of the account (at least 1).")
+        account = self._account(context, request.login)
+        index = self._symbol(request.symbol)
+        spec = self._book.prices.symbols[index]
+        self._tradable(context, spec, opening=True)
+        check_volume(spec, request.volume)
+        bid, ask, _ = self._book.prices.quote(index)
+        return account, index, spec, (bid, ask)
 
     def _check_money(self, account: Account, index: int, volume: int) -> None:
         group = self._book.group_of(account)
@@ -249,14 +259,7 @@ class TradeEngine:
         command = command_number(request.command)
         if not 2 <= command <= 5:
             raise TradeRefused("InvalidData", f"{request.kind} needs a limit or stop command, got {request.command}.")
-        if request.login < 1:
-            raise InvalidRequest("orderBy must be the login of the account (at least 1).")
-        account = self._account(context, request.login)
-        index = self._symbol(request.symbol)
-        spec = self._book.prices.symbols[index]
-        self._tradable(context, spec, opening=True)
-        check_volume(spec, request.volume)
-        bid, ask, _ = self._book.prices.quote(index)
+        account, index, spec, (bid, ask) = self._opening(context)
         price = round(request.price, spec.digits)
         check_pending_price(spec, command, price, bid, ask)
         sl, tp = round(request.sl, spec.digits), round(request.tp, spec.digits)
