@@ -149,7 +149,7 @@ class AccountService:
                 self.accounts_loaded.emit(self.all())
             return
         account = self._accounts.get(change.login)
-        merged = apply_change(account, change)
+        merged = changed_account(account, change)
         if merged != account:
             self._accounts[change.login] = merged
             self.accounts_updated.emit((merged,))
@@ -208,7 +208,7 @@ def _worth_resending(exc: ServerUnreachable | ApiFailure) -> bool:
     return exc.outcome_unknown or exc.code == "Busy" or exc.outcome == "not-started"
 
 
-def apply_change(account: Account | None, change: AccountChange) -> Account:
+def changed_account(account: Account | None, change: AccountChange) -> Account:
     """``account`` as ``change`` leaves it; a new idle account when it was unknown."""
     if account is None:
         equity = change.balance + change.credit
