@@ -51,7 +51,7 @@ def test_qt_free_layers_import_without_qt(package: str) -> None:
         "desktop.domain": "desktop.domain.quote_book, desktop.domain.amounts",
         "desktop.client": "desktop.client.rest, desktop.client.hub",
         "desktop.services": "desktop.services.workstation",
-        "desktop.simulator": "desktop.simulator.server",
+        "desktop.simulator": "desktop.simulator.server.app",
     }[package]
     done = subprocess.run(
         [sys.executable, "-c", f"{code}, {modules}"], capture_output=True, text=True, check=False, timeout=60

@@ -208,13 +208,15 @@ from desktop.simulator.config import (
     PLATFORM_ID,
     SimConfig,
 )
-from desktop.simulator.control import SimControl
-from desktop.simulator.server import RunningSimulator, SimulatorThread, start
+from desktop.simulator.control.state import SimControl
+from desktop.simulator.server.app import RunningSimulator, SimulatorThread, start
+from desktop.simulator.world.mt5.platform import MT5_PLATFORM_ID
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
     "DEFAULT_CLIENT_SECRET",
     "HUB_PATH",
+    "MT5_PLATFORM_ID",
     "ORGANIZATION_ID",
     "PLATFORM_ID",
     "RunningSimulator",

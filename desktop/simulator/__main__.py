@@ -19,10 +19,10 @@ import os
 import signal
 import sys
 
-from desktop.simulator import scenarios
 from desktop.simulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TICK_RATE, SimConfig
-from desktop.simulator.scenario_types import merge_params, parse_scenario
-from desktop.simulator.server import start
+from desktop.simulator.faults.scenarios import catalogue as scenarios
+from desktop.simulator.faults.scenarios.types import merge_params, parse_scenario
+from desktop.simulator.server.app import start
 
 _EPILOG = """\
 scenarios (--scenario NAME[:key=value,...], repeatable; times in seconds from the start;

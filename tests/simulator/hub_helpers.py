@@ -8,8 +8,8 @@ import aiohttp
 import httpx
 
 from desktop.simulator import PLATFORM_ID
-from desktop.simulator.margin_monitor import mt5_money
-from desktop.simulator.mt5 import mt5_group
+from desktop.simulator.hubs.margin_monitor import mt5_money
+from desktop.simulator.world.mt5.platform import mt5_group
 from tests.simulator.sim_helpers import V2, RawHub
 
 #: Exact field sets and JSON types of the stream payloads (webapi-contract.md §3.2/§3.3).

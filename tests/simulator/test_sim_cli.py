@@ -12,8 +12,8 @@ import sys
 import httpx
 import pytest
 
-from desktop.simulator import bench
 from desktop.simulator.__main__ import main, parse_args
+from desktop.simulator.tools import bench
 from tests.simulator.sim_helpers import REPO
 
 pytestmark = pytest.mark.integration

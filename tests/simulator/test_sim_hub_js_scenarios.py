@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from desktop.simulator import PLATFORM_ID, SimulatorThread
-from desktop.simulator.events import SymbolChanged
+from desktop.simulator.world.events import SymbolChanged
 from tests.simulator.hub_helpers import (
     MARGIN_FIELDS,
     MT5_MARGIN_FIELDS,

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from desktop.simulator import PLATFORM_ID, SimConfig, SimulatorThread, start
-from desktop.simulator.events import MarginCallChanged, SymbolChanged, TradeChanged, UserChanged
+from desktop.simulator.world.events import MarginCallChanged, SymbolChanged, TradeChanged, UserChanged
 from tests.simulator.hub_helpers import (
     MARGIN_FIELDS,
     SYMBOL_FIELDS,

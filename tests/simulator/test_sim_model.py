@@ -7,14 +7,14 @@ import dataclasses
 import pytest
 
 from desktop.simulator import SimConfig, SimControl
-from desktop.simulator.accounts import GROUPS, Account, Position, account_state, group_by_name, level_type
-from desktop.simulator.book import Book, NotEnoughMoney, UnknownLogin
-from desktop.simulator.feed import PriceFeed
-from desktop.simulator.generator import DOCUMENTATION_LOGIN
-from desktop.simulator.idempotency import IdempotencyStore, KeyReused, fingerprint
-from desktop.simulator.routing import Auth, MethodNotAllowed, Router
-from desktop.simulator.symbols import SYMBOLS
+from desktop.simulator.http.routing import Auth, MethodNotAllowed, Router
+from desktop.simulator.rest.pipeline.idempotency import IdempotencyStore, KeyReused, fingerprint
 from desktop.simulator.wire import to_cents
+from desktop.simulator.world.market.feed import PriceFeed
+from desktop.simulator.world.market.symbols import SYMBOLS
+from desktop.simulator.world.mt4.accounts import GROUPS, Account, Position, account_state, group_by_name, level_type
+from desktop.simulator.world.mt4.book import Book, NotEnoughMoney, UnknownLogin
+from desktop.simulator.world.mt4.generator import DOCUMENTATION_LOGIN
 
 
 def _ticks(control: SimControl, count: int) -> list[tuple[int, float, float]]:
@@ -188,13 +188,13 @@ def test_config_validation() -> None:
     assert SimConfig().replace(seed=9).seed == 9
 
 
-# -- trading model: rules, trades read API, history, sessions (desktop.simulator.rules/trades/history) --------
+# -- trading model: rules, trades read API, history, sessions (desktop.simulator.world.mt4.rules/trades/history) -------
 
 
 def test_trade_sessions_rule() -> None:
     from calendar import timegm
 
-    from desktop.simulator.rules import market_open, sessions
+    from desktop.simulator.world.mt4.rules import market_open, sessions
 
     eurusd, btcusd = SYMBOLS[0], next(s for s in SYMBOLS if s.name == "BTCUSD")
     friday_late = timegm((2026, 11, 20, 23, 59, 59))
@@ -209,7 +209,13 @@ def test_trade_sessions_rule() -> None:
 
 
 def test_volume_stop_and_price_rules() -> None:
-    from desktop.simulator.rules import TradeRefused, check_pending_price, check_stops, check_volume, volume_limits
+    from desktop.simulator.world.mt4.rules import (
+        TradeRefused,
+        check_pending_price,
+        check_stops,
+        check_volume,
+        volume_limits,
+    )
 
     eurusd, us30 = SYMBOLS[0], next(s for s in SYMBOLS if s.name == "US30")
     assert (volume_limits(us30).minimum, volume_limits(us30).step) == (10, 10)
@@ -284,7 +290,7 @@ def test_users_and_sessions_are_seeded() -> None:
 
 
 def test_book_publishes_user_events() -> None:
-    from desktop.simulator.events import Event, UserChanged
+    from desktop.simulator.world.events import Event, UserChanged
 
     control = SimControl(SimConfig(seed=1, tick_rate=0, accounts=10))
     seen: list[Event] = []

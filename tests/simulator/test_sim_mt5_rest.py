@@ -9,7 +9,13 @@ import httpx
 import pytest
 
 from desktop.simulator import PLATFORM_ID, SimConfig, SimControl, SimulatorThread
-from desktop.simulator.mt5 import FIRST_MT5_LOGIN, MT5_PLATFORM_ID, USER_RIGHTS, mask_matches, parse_flags
+from desktop.simulator.world.mt5.platform import (
+    FIRST_MT5_LOGIN,
+    MT5_PLATFORM_ID,
+    USER_RIGHTS,
+    mask_matches,
+    parse_flags,
+)
 
 pytestmark = pytest.mark.integration
 Validate = Callable[[str, str, Any], None]
@@ -184,8 +190,8 @@ def test_masks_and_flags_rules() -> None:
 
 
 def test_mt5_account_state_matches_positions() -> None:
-    from desktop.simulator.dto_mt5 import mt5_position
-    from desktop.simulator.mt5 import mt5_group
+    from desktop.simulator.rest.v2.dto.mt5 import mt5_position
+    from desktop.simulator.world.mt5.platform import mt5_group
 
     control = SimControl(SimConfig(seed=1, tick_rate=0, accounts=5))
     book = control.mt5

@@ -141,7 +141,8 @@ def test_every_answer_but_a_bad_deadline_says_the_applied_deadline(sim: Simulato
 
 
 def test_operation_classes_and_writes() -> None:
-    from desktop.simulator import operation, rest_v2
+    from desktop.simulator.rest.pipeline import operation
+    from desktop.simulator.rest.pipeline import v2 as rest_v2
 
     classes = (operation.TIMEOUT_TRADE, operation.TIMEOUT_READ, operation.TIMEOUT_CHANGE, operation.TIMEOUT_HISTORY,
                operation.TIMEOUT_MAINTENANCE)  # fmt: skip

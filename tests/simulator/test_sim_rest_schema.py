@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop.simulator import PLATFORM_ID, SimulatorThread, rest_v2
-from desktop.simulator.mt5 import MT5_PLATFORM_ID
+from desktop.simulator import PLATFORM_ID, SimulatorThread
+from desktop.simulator.rest.pipeline import v2 as rest_v2
+from desktop.simulator.world.mt5.platform import MT5_PLATFORM_ID
 
 pytestmark = pytest.mark.integration
 Validate = Callable[[str, str, Any], None]

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from desktop.simulator import SimulatorThread
-from desktop.simulator.events import Event, TradeChanged, UserChanged
-from desktop.simulator.trades import TradeRecord
+from desktop.simulator.world.events import Event, TradeChanged, UserChanged
+from desktop.simulator.world.mt4.trades import TradeRecord
 from tests.simulator.sim_helpers import V2
 
 pytestmark = pytest.mark.integration

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from desktop.simulator import SimControl
-from desktop.simulator.events import SymbolChanged, TradeChanged, UserChanged
-from desktop.simulator.trades import TradeRecord
+from desktop.simulator.world.events import SymbolChanged, TradeChanged, UserChanged
+from desktop.simulator.world.mt4.trades import TradeRecord
 from tests.simulator.trading_helpers import SATURDAY, WEDNESDAY, call, error, private_control, record_events
 
 Validate = Callable[[str, str, Any], None]

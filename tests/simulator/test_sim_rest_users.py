@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from desktop.simulator import SimulatorThread
-from desktop.simulator.events import Event, UserChanged
-from desktop.simulator.generator import DOCUMENTATION_LOGIN
+from desktop.simulator.world.events import Event, UserChanged
+from desktop.simulator.world.mt4.generator import DOCUMENTATION_LOGIN
 from tests.simulator.sim_helpers import V2
 
 pytestmark = pytest.mark.integration

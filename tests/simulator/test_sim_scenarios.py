@@ -10,10 +10,10 @@ import pytest
 
 from desktop.simulator import SimConfig, SimControl
 from desktop.simulator.__main__ import main
-from desktop.simulator.events import Event, MarginCallChanged, SymbolChanged
-from desktop.simulator.feed import TickBatch
-from desktop.simulator.scenario_types import merge_params, parse_scenario
-from desktop.simulator.scenarios import CATALOGUE, DEFAULT, listing
+from desktop.simulator.faults.scenarios.catalogue import CATALOGUE, DEFAULT, listing
+from desktop.simulator.faults.scenarios.types import merge_params, parse_scenario
+from desktop.simulator.world.events import Event, MarginCallChanged, SymbolChanged
+from desktop.simulator.world.market.feed import TickBatch
 
 RATE = 100
 

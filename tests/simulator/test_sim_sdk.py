@@ -13,7 +13,7 @@ from cplugin_webapi_sdk._generated.api.mt4_v_2_trades import (
 from cplugin_webapi_sdk._generated.models.mt4_trade_transaction import MT4TradeTransaction
 
 from desktop.simulator import PLATFORM_ID, SimulatorThread
-from desktop.simulator.mt5 import MT5_PLATFORM_ID
+from desktop.simulator.world.mt5.platform import MT5_PLATFORM_ID
 from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET, run
 
 pytestmark = pytest.mark.integration

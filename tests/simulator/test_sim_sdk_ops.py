@@ -56,7 +56,7 @@ from cplugin_webapi_sdk._generated.models.mt4_user_create import MT4UserCreate
 from cplugin_webapi_sdk._generated.models.mt4_users_group_op import MT4UsersGroupOp
 
 from desktop.simulator import PLATFORM_ID, SimulatorThread
-from desktop.simulator.mt5 import FIRST_MT5_LOGIN, MT5_PLATFORM_ID
+from desktop.simulator.world.mt5.platform import FIRST_MT5_LOGIN, MT5_PLATFORM_ID
 from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET
 
 pytestmark = pytest.mark.integration

@@ -15,10 +15,11 @@ from typing import Any
 import orjson
 from multidict import MultiDict
 
-from desktop.simulator import SimConfig, SimControl, rest_v2
-from desktop.simulator.envelope import ApiFailure, failure_body, success_body
-from desktop.simulator.events import Event
-from desktop.simulator.operation import V2Request
+from desktop.simulator import SimConfig, SimControl
+from desktop.simulator.rest.pipeline import v2 as rest_v2
+from desktop.simulator.rest.pipeline.envelope import ApiFailure, failure_body, success_body
+from desktop.simulator.rest.pipeline.operation import V2Request
+from desktop.simulator.world.events import Event
 
 #: A Wednesday noon and a Saturday noon (UTC = server time).
 WEDNESDAY = float(calendar.timegm((2026, 11, 18, 12, 0, 0)))

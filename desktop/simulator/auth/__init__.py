@@ -1,0 +1,1 @@
+"""OAuth2 client credentials: the token endpoint and bearer-token checks."""

@@ -1,0 +1,1 @@
+"""The control plane: the simulator's shared state and the token-guarded ``/_sim/`` routes."""

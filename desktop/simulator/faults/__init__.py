@@ -1,0 +1,1 @@
+"""Faults injected on demand: request faults, disruptions, market faults and scenarios."""

@@ -1,0 +1,1 @@
+"""Low-level HTTP: the restartable listening socket and the router."""

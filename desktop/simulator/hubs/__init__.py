@@ -1,0 +1,1 @@
+"""The SignalR hubs: negotiate, the JSON protocol, connections, methods and streams."""

@@ -1,0 +1,1 @@
+"""The v2 request pipeline: envelope, parameters, idempotency, execution and dispatch."""

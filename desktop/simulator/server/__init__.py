@@ -1,0 +1,1 @@
+"""The server: the aiohttp application, its thread, and the tick pump."""

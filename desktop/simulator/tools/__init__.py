@@ -1,0 +1,1 @@
+"""Tools run by hand, such as the push-rate benchmark."""

@@ -1,0 +1,1 @@
+"""Market data shared by every platform: symbols, the quote feed, tick history and charts."""
