@@ -17,15 +17,27 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.simulator.hubs import protocol as proto
 
 if TYPE_CHECKING:
-    from desktop.simulator.control.state import SimControl
+    from desktop.simulator.auth.tokens import TokenIssuer
+    from desktop.simulator.config import SimConfig
     from desktop.simulator.http.listener import Listener
+    from desktop.simulator.hubs.registry import HubRegistry
 
 _log = logging.getLogger(__name__)
+
+
+class FaultHost(Protocol):
+    """What the fault plan uses of the simulator (``SimControl`` fits)."""
+
+    config: SimConfig
+
+    issuer: TokenIssuer
+
+    hub: HubRegistry
 
 
 class Disruptions:
@@ -40,7 +52,7 @@ class Disruptions:
         control: The simulator.
     """
 
-    def __init__(self, control: SimControl) -> None:
+    def __init__(self, control: FaultHost) -> None:
         self._control = control
         self.unavailable = False
         self.listener: Listener | None = None

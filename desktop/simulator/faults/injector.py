@@ -16,13 +16,10 @@ from __future__ import annotations
 import secrets
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from desktop.simulator.faults.disruptions import Disruptions
+from desktop.simulator.faults.disruptions import Disruptions, FaultHost
 from desktop.simulator.rest.pipeline.execution import VARIANTS
-
-if TYPE_CHECKING:
-    from desktop.simulator.control.state import SimControl
 
 #: Statuses a "proxy" in front of the API can answer with an HTML page.
 PROXY_STATUSES = (502, 503, 504)
@@ -88,7 +85,7 @@ class Faults(Disruptions):
         control: The simulator.
     """
 
-    def __init__(self, control: SimControl) -> None:
+    def __init__(self, control: FaultHost) -> None:
         super().__init__(control)
         self.control_token = control.config.control_token or secrets.token_urlsafe(24)
         self.inflight = 0

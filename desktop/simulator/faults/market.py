@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.simulator.world.events import SymbolChanged
 from desktop.simulator.world.market.feed import PriceFeed, TickBatch
@@ -33,11 +34,27 @@ from desktop.simulator.world.mt4.accounts import Account, account_state
 from desktop.simulator.world.mt4.margin import Prices, convert
 
 if TYPE_CHECKING:
-    from desktop.simulator.control.state import SimControl
+    from desktop.simulator.hubs.registry import HubRegistry
+    from desktop.simulator.world.events import EventBus
+    from desktop.simulator.world.mt4.book import Book
 
 _OVERSHOOT = 1.05
 _MAX_MOVE = 0.5
 _BISECTIONS = 40
+
+
+class MarketHost(Protocol):
+    """What market faults use of the simulator (``SimControl`` fits)."""
+
+    feed: PriceFeed
+
+    hub: HubRegistry
+
+    events: EventBus
+
+    book: Book
+
+    clock: Callable[[], float]
 
 
 class UnknownSymbol(ValueError):
@@ -97,7 +114,7 @@ class Market:
         control: The simulator.
     """
 
-    def __init__(self, control: SimControl) -> None:
+    def __init__(self, control: MarketHost) -> None:
         self._control = control
 
     @property

@@ -60,8 +60,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from desktop.simulator.faults.market import WavePlan
-from desktop.simulator.faults.scenarios.runner import Context
-from desktop.simulator.faults.scenarios.types import ScenarioSpec, Step
+from desktop.simulator.faults.scenarios.runner import Context, ScenarioSpec, Step
 
 _EXTRA_WAVE_STEPS = 5
 

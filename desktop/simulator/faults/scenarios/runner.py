@@ -25,25 +25,80 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from desktop.simulator.faults.scenarios.types import (
-    Action,
-    ScenarioEvent,
-    ScenarioSpec,
-    Step,
-    merge_params,
-    parse_scenario,
-)
+from desktop.simulator.faults.scenarios.types import ScenarioEvent, merge_params, parse_scenario
 
 if TYPE_CHECKING:
-    from desktop.simulator.control.state import SimControl
+    from desktop.simulator.config import SimConfig
+    from desktop.simulator.faults.injector import Faults
+    from desktop.simulator.faults.market import Market
+    from desktop.simulator.world.market.feed import PriceFeed, TickBatch
 
 _log = logging.getLogger(__name__)
 _POLL_INTERVAL = 0.05
 _LOG_LIMIT = 1000
+
+
+Action = Callable[["Context", int], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of a timeline.
+
+    Attributes:
+        at: Seconds after the scenario starts.
+        every: Repeat period in seconds (0 = once).
+        label: What it does (for the log).
+        action: Called with the context and the occurrence number (0, 1, …).
+    """
+
+    at: float
+    every: float
+    label: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A named scenario.
+
+    Attributes:
+        name: Kebab-case name.
+        summary: One line for ``--list-scenarios``.
+        timeline: When things happen, in words.
+        defaults: Parameters and their defaults (their types are the accepted types).
+        steps: Builds the timeline from the parameters.
+        undo: Removes what the scenario left in place when it is stopped.
+    """
+
+    name: str
+    summary: str
+    timeline: str
+    defaults: Mapping[str, float | int | str]
+    steps: Callable[[Mapping[str, Any]], list[Step]]
+    undo: Callable[[Context], None] | None = None
+
+
+class ScenarioHost(Protocol):
+    """What the runner and the scenarios' actions use of the simulator (``SimControl`` fits)."""
+
+    config: SimConfig
+
+    feed: PriceFeed
+
+    faults: Faults
+
+    market: Market
+
+    scenarios: ScenarioRunner
+
+    def advance(self, count: int) -> TickBatch:
+        """Generate ticks now and push them to hub clients."""
+        ...
 
 
 @dataclass
@@ -60,7 +115,7 @@ class Context:
         notes: Details the step being fired attached for its log entry.
     """
 
-    control: SimControl
+    control: ScenarioHost
     name: str
     params: Mapping[str, Any]
     rng: np.random.Generator
@@ -117,7 +172,7 @@ class ScenarioRunner:
         catalogue: Known scenarios by name.
     """
 
-    def __init__(self, control: SimControl, catalogue: Mapping[str, ScenarioSpec]) -> None:
+    def __init__(self, control: ScenarioHost, catalogue: Mapping[str, ScenarioSpec]) -> None:
         self._control = control
         self._catalogue = catalogue
         self._rate = control.config.tick_rate

@@ -6,52 +6,9 @@ catalogue) and ``__main__`` (checking ``--scenario`` values).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from desktop.simulator.faults.scenarios.runner import Context
-
-Action = Callable[["Context", int], None]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One entry of a timeline.
-
-    Attributes:
-        at: Seconds after the scenario starts.
-        every: Repeat period in seconds (0 = once).
-        label: What it does (for the log).
-        action: Called with the context and the occurrence number (0, 1, …).
-    """
-
-    at: float
-    every: float
-    label: str
-    action: Action
-
-
-@dataclass(frozen=True)
-class ScenarioSpec:
-    """A named scenario.
-
-    Attributes:
-        name: Kebab-case name.
-        summary: One line for ``--list-scenarios``.
-        timeline: When things happen, in words.
-        defaults: Parameters and their defaults (their types are the accepted types).
-        steps: Builds the timeline from the parameters.
-        undo: Removes what the scenario left in place when it is stopped.
-    """
-
-    name: str
-    summary: str
-    timeline: str
-    defaults: Mapping[str, float | int | str]
-    steps: Callable[[Mapping[str, Any]], list[Step]]
-    undo: Callable[[Context], None] | None = None
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -73,7 +30,21 @@ class ScenarioEvent:
     detail: dict[str, Any]
 
 
-def merge_params(spec: ScenarioSpec, overrides: Mapping[str, Any]) -> dict[str, Any]:
+class Parametrised(Protocol):
+    """A scenario as parameter merging sees it (``runner.ScenarioSpec`` fits)."""
+
+    @property
+    def name(self) -> str:
+        """Kebab-case name."""
+        ...
+
+    @property
+    def defaults(self) -> Mapping[str, float | int | str]:
+        """Parameters and their defaults."""
+        ...
+
+
+def merge_params(spec: Parametrised, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Combine a scenario's defaults with overrides, converting each to its default's type.
 
     Args:

@@ -27,7 +27,6 @@ import asyncio
 import dataclasses
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from desktop.simulator.rest.pipeline.envelope import (
     APPLIED_TIMEOUT_HEADER,
@@ -42,10 +41,7 @@ from desktop.simulator.rest.pipeline.envelope import (
     success_body,
 )
 from desktop.simulator.rest.pipeline.idempotency import KeyState
-from desktop.simulator.rest.pipeline.operation import Operation, V2Request
-
-if TYPE_CHECKING:
-    from desktop.simulator.control.state import SimControl
+from desktop.simulator.rest.pipeline.operation import Operation, RestState, V2Request
 
 _log = logging.getLogger(__name__)
 #: What a write fault or a late write does in the end.
@@ -116,7 +112,7 @@ def _unknown(call: Call) -> Answer:
     return _failed(call, ApiFailure.outcome_unknown(text), OUTCOME_UNKNOWN)
 
 
-def _from_store(control: SimControl, call: Call) -> Answer | None:
+def _from_store(control: RestState, call: Call) -> Answer | None:
     if call.key is None:
         return None
     entry = control.idempotency.lookup(call.client, call.key, call.fingerprint)
@@ -131,11 +127,11 @@ def _from_store(control: SimControl, call: Call) -> Answer | None:
     return _failed(call, ApiFailure.outcome_unknown(text), OUTCOME_UNKNOWN)
 
 
-def _run_now(control: SimControl, call: Call) -> bytes:
+def _run_now(control: RestState, call: Call) -> bytes:
     return execute(call.op, dataclasses.replace(call.request, now=control.clock()), call.activity)
 
 
-def settle(control: SimControl, call: Call, variant: str) -> None:
+def settle(control: RestState, call: Call, variant: str) -> None:
     """Finish a write whose client was answered ``OutcomeUnknown``.
 
     Args:
@@ -155,7 +151,7 @@ def settle(control: SimControl, call: Call, variant: str) -> None:
             store.release(call.client, call.key)
 
 
-async def _finish_late(control: SimControl, call: Call, delay: float, variant: str) -> None:
+async def _finish_late(control: RestState, call: Call, delay: float, variant: str) -> None:
     control.faults.inflight += 1  # it still occupies the platform queue
     try:
         await asyncio.sleep(delay)
@@ -168,7 +164,7 @@ async def _finish_late(control: SimControl, call: Call, delay: float, variant: s
     settle(control, call, variant)
 
 
-async def _perform(control: SimControl, call: Call) -> Answer:
+async def _perform(control: RestState, call: Call) -> Answer:
     faults = control.faults
     fault = faults.take_outcome_unknown(call.path) if call.op.is_write else None
     if fault is not None:
@@ -193,7 +189,7 @@ async def _perform(control: SimControl, call: Call) -> Answer:
     return _unknown(call)
 
 
-async def run(control: SimControl, call: Call) -> Answer:
+async def run(control: RestState, call: Call) -> Answer:
     """Answer a validated v2 call.
 
     Args:

@@ -14,12 +14,20 @@ import base64
 import binascii
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.simulator.rest.pipeline.envelope import ApiFailure, Payload
 
 if TYPE_CHECKING:
-    from desktop.simulator.control.state import SimControl
+    import asyncio
+    from collections.abc import Coroutine
+
+    from desktop.simulator.rest.pipeline.idempotency import IdempotencyStore
+    from desktop.simulator.world.market.charts import Charts
+    from desktop.simulator.world.market.feed import PriceFeed
+    from desktop.simulator.world.mt4.book import Book
+    from desktop.simulator.world.mt4.trades import TradeDesk
+    from desktop.simulator.world.mt5.platform import Mt5Book
 
 _INT32_MAX = 2**31 - 1
 MAX_LIMIT = 5000
@@ -29,6 +37,82 @@ TIMEOUT_READ = 10.0
 TIMEOUT_CHANGE = 15.0
 TIMEOUT_HISTORY = 30.0
 TIMEOUT_MAINTENANCE = 60.0
+
+
+class FaultGate(Protocol):
+    """What the pipeline asks of the fault plan (``faults.injector.Faults`` fits)."""
+
+    inflight: int
+
+    def latency_for(self, path: str, is_write: bool) -> Latency | None:
+        """Return the delay rule for a path, if any."""
+        ...
+
+    def take_outcome_unknown(self, path: str) -> UnknownOutcome | None:
+        """Take the next unknown-outcome fault of a path, if any."""
+        ...
+
+    def take_busy(self, path: str) -> bool:
+        """Tell whether the platform answers busy to this call."""
+        ...
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Run a background task owned by the fault plan."""
+        ...
+
+
+class Latency(Protocol):
+    """A delay rule (``faults.injector.LatencyRule`` fits)."""
+
+    @property
+    def seconds(self) -> float:
+        """Added latency."""
+        ...
+
+    @property
+    def writes_apply(self) -> bool:
+        """Whether a write still executes when it answers late."""
+        ...
+
+
+class UnknownOutcome(Protocol):
+    """A write whose outcome is made unknown (``faults.injector.UnknownWrite`` fits)."""
+
+    @property
+    def variant(self) -> str:
+        """``applied``, ``not-applied`` or ``undetermined``."""
+        ...
+
+    @property
+    def delay(self) -> float:
+        """Seconds before the answer."""
+        ...
+
+
+class RestState(Protocol):
+    """What REST handlers and the pipeline use of the simulator (``SimControl`` fits)."""
+
+    book: Book
+
+    @property
+    def trades(self) -> TradeDesk:
+        """Read API of trades."""
+        ...
+
+    mt5: Mt5Book
+
+    feed: PriceFeed
+
+    charts: Charts
+
+    idempotency: IdempotencyStore
+
+    @property
+    def faults(self) -> FaultGate:
+        """The fault plan."""
+        ...
+
+    clock: Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -46,7 +130,7 @@ class V2Request:
     params: dict[str, str]
     query: Mapping[str, str]
     body: bytes
-    control: SimControl
+    control: RestState
     now: float
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -35,7 +34,7 @@ from desktop.simulator.rest.pipeline.envelope import (
     requested_timeout,
 )
 from desktop.simulator.rest.pipeline.idempotency import IDEMPOTENCY_HEADER, KeyReused, fingerprint, validate_key
-from desktop.simulator.rest.pipeline.operation import Operation, V2Request
+from desktop.simulator.rest.pipeline.operation import Operation, RestState, V2Request
 from desktop.simulator.rest.v2 import accounts as rest_accounts
 from desktop.simulator.rest.v2 import charts as rest_charts
 from desktop.simulator.rest.v2 import market as rest_market
@@ -45,9 +44,6 @@ from desktop.simulator.rest.v2 import trades as rest_trades
 from desktop.simulator.rest.v2 import trading as rest_trading
 from desktop.simulator.rest.v2 import users as rest_users
 from desktop.simulator.world.mt5.platform import MT5_PLATFORM_ID
-
-if TYPE_CHECKING:
-    from desktop.simulator.control.state import SimControl
 
 _log = logging.getLogger(__name__)
 
@@ -93,7 +89,7 @@ async def handle(
     request: web.Request,
     params: dict[str, str],
     op: Operation,
-    control: SimControl,
+    control: RestState,
     client: str,
     claims: TokenClaims | None = None,
 ) -> web.Response:

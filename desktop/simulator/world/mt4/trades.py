@@ -26,14 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from desktop.simulator.wire import money
-from desktop.simulator.world.mt4.accounts import Account, Position
+from desktop.simulator.world.mt4.accounts import Account, Group, Position
 from desktop.simulator.world.mt4.margin import Prices, convert, position_profit
-
-if TYPE_CHECKING:
-    from desktop.simulator.world.mt4.book import Book
 
 #: ``TradeCommand`` names by native number.
 COMMANDS = ("Buy", "Sell", "BuyLimit", "SellLimit", "BuyStop", "SellStop", "Balance", "Credit")
@@ -158,6 +155,28 @@ def in_window(record: TradeRecord, start: float | None, end: float | None) -> bo
     return (start is None or record.close_time >= start) and (end is None or record.close_time <= end)
 
 
+class TradeSource(Protocol):
+    """What the read API of trades uses of the book (``book.Book`` fits)."""
+
+    prices: Prices
+
+    accounts: dict[int, Account]
+
+    open_index: dict[int, int]
+
+    def group_of(self, account: Account) -> Group:
+        """Return the group of an account."""
+        ...
+
+    def history_of(self, login: int) -> list[TradeRecord]:
+        """Return the closed records of an account."""
+        ...
+
+    def closed_record(self, ticket: int) -> TradeRecord | None:
+        """Return a closed trade by ticket, if any."""
+        ...
+
+
 class TradeDesk:
     """Read access to every trade of a ``Book`` (see the module docstring).
 
@@ -165,7 +184,7 @@ class TradeDesk:
         book: The accounts whose trades are read.
     """
 
-    def __init__(self, book: Book) -> None:
+    def __init__(self, book: TradeSource) -> None:
         self._book = book
 
     def _currency(self, account: Account) -> str:
