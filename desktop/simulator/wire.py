@@ -1,7 +1,8 @@
 """Wire formatting shared by REST and hub: timestamps and JSON bytes.
 
-Imports: stdlib and orjson. Used by the REST modules (``dto``, ``envelope``, ``rest_*``), the hub
-(``hub``, ``hub_methods``) and ``control``.
+Imports: stdlib and orjson. Used by the REST modules (``rest.v2.dto.mt4``, ``rest.pipeline.envelope``, ``rest_*``),
+the hub
+(``hubs.registry``, ``hubs.mt4_v2``) and ``control``.
 
 Time decision (contract §7.14): every date-time is UTC with a ``Z`` suffix (MT4 server time
 is reported as UTC); "no date" is the Unix epoch ``1970-01-01T00:00:00Z``.

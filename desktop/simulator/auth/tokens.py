@@ -1,7 +1,7 @@
 """OAuth2 client-credentials token service (IdentityServer look-alike) and bearer checks.
 
 Imports: aiohttp, PyJWT, cryptography and ``desktop.simulator.config``. Used by ``server``
-(routes) and ``hub`` / ``rest_v2`` (bearer checks via ``server``).
+(routes) and ``hubs.registry`` / ``rest.pipeline.v2`` (bearer checks via ``server``).
 
 Tokens are real RS256 JWTs signed with a key generated when the simulator starts; the
 public key is served as a JWKS. Requested scopes are checked case-insensitively against

@@ -1,6 +1,6 @@
 """The HTTP control surface ``/_sim/…`` and the faults answered before routing (503, proxy pages, latency).
 
-Imports: stdlib, aiohttp, orjson and ``desktop.simulator`` (``control_routes``,
+Imports: stdlib, aiohttp, orjson and ``desktop.simulator`` (``control.routes``,
 ``scenarios``). ``server`` calls ``intercept`` first for every request.
 
 ``/_sim/`` routes exist only for a caller presenting ``Authorization: SimControl <token>``

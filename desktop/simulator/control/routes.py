@@ -1,6 +1,6 @@
-"""Handlers of the ``/_sim/`` fault routes: faults, hub, market and server (see ``control_api``).
+"""Handlers of the ``/_sim/`` fault routes: faults, hub, market and server (see ``control.api``).
 
-Imports: stdlib and ``desktop.simulator`` (``faults``). Used by ``control_api``, which checks
+Imports: stdlib and ``desktop.simulator`` (``faults``). Used by ``control.api``, which checks
 the control token, parses the JSON body and renders what a handler returns.
 
 Each handler takes the simulator and the body (a dict) and returns extra fields of the

@@ -1,6 +1,6 @@
 """Disruptive faults: hub connections dropped or closed with an error, a server restart, and their tasks.
 
-Imports: stdlib and ``desktop.simulator`` (``hub_protocol``, ``restart``). Base class of
+Imports: stdlib and ``desktop.simulator`` (``hubs.protocol``, ``http.listener``). Base class of
 ``faults.Faults`` (reach these as ``control.faults.drop_hub()`` …).
 
 The hub actions use the hub registry's fault API (``drop_connections``,

@@ -1,8 +1,8 @@
 """Faults injected on demand: latency, outcome-unknown writes, Busy, proxy errors, tokens, hub drops, restart.
 
-Imports: stdlib and ``desktop.simulator`` (``disruptions``, ``execution``). One ``Faults``
+Imports: stdlib and ``desktop.simulator`` (``faults.disruptions``, ``rest.pipeline.execution``). One ``Faults``
 per simulator lives at ``SimControl.faults``; it is reached from tests (in-process), from
-the ``/_sim/`` routes (``control_api``) and from scenarios. Hub drops, Close with an error,
+the ``/_sim/`` routes (``control.api``) and from scenarios. Hub drops, Close with an error,
 the server restart and background tasks come from its base class ``Disruptions``.
 
 Every rule matches a request path by a case-insensitive fragment ("" = every path).
@@ -175,7 +175,7 @@ class Faults(Disruptions):
         self._counts["writes"] = 0
 
     def take_outcome_unknown(self, path: str) -> UnknownWrite | None:
-        """Consume the outcome-unknown fault for a write, if one applies (used by ``execution``).
+        """Consume the outcome-unknown fault for a write, if one applies (used by ``rest.pipeline.execution``).
 
         Args:
             path: Request path of the write.
@@ -209,7 +209,7 @@ class Faults(Disruptions):
         self._busy_next.extend([path_fragment.lower()] * count)
 
     def take_busy(self, path: str) -> bool:
-        """Decide whether a v2 call is refused as ``Busy`` (used by ``execution``).
+        """Decide whether a v2 call is refused as ``Busy`` (used by ``rest.pipeline.execution``).
 
         Args:
             path: Request path.

@@ -1,8 +1,8 @@
 """One SignalR client connection: its outbox, batched writer, keep-alive, tick and event interests.
 
-Imports: stdlib, aiohttp and ``desktop.simulator.hubs.protocol``. Used by ``hub`` (lifecycle),
-the hubs' methods (``hub_methods``, ``hub_mt5``, ``hub_v1``: subscriptions and streams) and
-``hub_streams`` (event items).
+Imports: stdlib, aiohttp and ``desktop.simulator.hubs.protocol``. Used by ``hubs.registry`` (lifecycle),
+the hubs' methods (``hubs.mt4_v2``, ``hubs.mt5_v2``, ``hubs.mt4_v1``: subscriptions and streams) and
+``hubs.streams`` (event items).
 
 Everything sent goes through one outbox list of pre-encoded records. A writer task joins
 whatever has accumulated since it last ran into as few WebSocket text frames as possible
@@ -53,7 +53,7 @@ class EventInterest:
 
     Attributes:
         prefix: Pre-encoded StreamItem prefix carrying the invocation id.
-        topic: Which payloads it carries (see ``hub_streams``).
+        topic: Which payloads it carries (see ``hubs.streams``).
     """
 
     prefix: str

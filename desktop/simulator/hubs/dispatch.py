@@ -1,7 +1,7 @@
 """Binding and dispatch of client hub messages to a hub's method table, as ASP.NET Core does it.
 
-Imports: stdlib and ``desktop.simulator`` (``hub_protocol``, ``hub_connection``). Used by the
-three hubs (``hub_methods`` for MT4 v2, ``hub_mt5``, ``hub_v1``).
+Imports: stdlib and ``desktop.simulator`` (``hubs.protocol``, ``hubs.connection``). Used by the
+three hubs (``hubs.mt4_v2`` for MT4 v2, ``hubs.mt5_v2``, ``hubs.mt4_v1``).
 
 Method names match ignoring case. Errors are Completions with ``error`` worded like ASP.NET
 Core without detailed errors: binding problems as "Failed to invoke …", a ``HubException``

@@ -1,6 +1,6 @@
 """Margin monitor: watches every account with open positions at live prices and reports margin-call changes.
 
-Imports: stdlib and ``desktop.simulator`` (``book``, ``events``, ``feed``, ``hub_payloads``,
+Imports: stdlib and ``desktop.simulator`` (``book``, ``events``, ``feed``, ``hubs.payloads``,
 ``margin``, ``mt5``). Started by the hub registry (``HubRegistry.start``) on the simulator's
 loop; tests call ``scan()``.
 

@@ -1,7 +1,7 @@
 """The legacy MT4 hub (``/hubs/mt4/v1``): platform as first argument of every method, ``onTick`` pushes.
 
-Imports: stdlib and ``desktop.simulator`` (``feed``, ``hub_connection``, ``hub_dispatch``,
-``hub_methods``, ``hub_platforms``, ``hub_protocol``). Used by ``hub``.
+Imports: stdlib and ``desktop.simulator`` (``feed``, ``hubs.connection``, ``hubs.dispatch``,
+``hubs.mt4_v2``, ``hubs.platforms``, ``hubs.protocol``). Used by ``hubs.registry``.
 
 Contract §3.4 and §3.5 (``IMT4Hub``); only what is published is served:
 

@@ -1,7 +1,7 @@
 """The MT4 v2 hub (``/hubs/mt4/v2``): its methods and streams.
 
-Imports: stdlib and ``desktop.simulator`` (``config``, ``feed``, ``hub_connection``,
-``hub_dispatch``, ``hub_protocol``, ``hub_streams``, ``wire``). Used by ``hub``.
+Imports: stdlib and ``desktop.simulator`` (``config``, ``feed``, ``hubs.connection``,
+``hubs.dispatch``, ``hubs.protocol``, ``hubs.streams``, ``wire``). Used by ``hubs.registry``.
 
 Methods (names matched ignoring case, as ASP.NET Core does):
 
@@ -10,7 +10,7 @@ Methods (names matched ignoring case, as ASP.NET Core does):
 * ``StreamTicks(symbol?)`` — stream of TickPayload items (no argument or null = every
   symbol), starting with the current quote(s);
 * ``StreamMarginCallUpdates()``, ``StreamTrades()``, ``StreamUserUpdates()``,
-  ``StreamSymbolUpdates()`` — event streams fed by ``hub_streams``.
+  ``StreamSymbolUpdates()`` — event streams fed by ``hubs.streams``.
 
 Streams end only by CancelInvocation (or the connection ending); after a cancel nothing
 more is sent for that invocation id, and no Completion.

@@ -1,12 +1,12 @@
 """The MT5 v2 hub (``/hubs/mt5/v2?tradePlatform=<mt5 guid>``): connection status and margin calls.
 
-Imports: stdlib and ``desktop.simulator`` (``hub_connection``, ``hub_dispatch``, ``hub_streams``).
-Used by ``hub``.
+Imports: stdlib and ``desktop.simulator`` (``hubs.connection``, ``hubs.dispatch``, ``hubs.streams``).
+Used by ``hubs.registry``.
 
 Contract §3.3: after the handshake the server pushes ``OnConnectionStatus({"connected": …})``;
 margin-call events arrive both as ``OnMarginCall(MT5MarginCallPayload)`` pushes (to every
 connection, no subscription needed) and as items of ``StreamMarginCallUpdates()``. The
-payload is ``{login, type, direction}`` (domains in ``hub_payloads``). The stream is a pure
+payload is ``{login, type, direction}`` (domains in ``hubs.payloads``). The stream is a pure
 event feed: it starts empty. There are no tick, trade or user methods on this hub (deferred
 server-side), so ``SubscribeToTicks`` & co. answer "Method does not exist".
 """

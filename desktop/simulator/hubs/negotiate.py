@@ -1,6 +1,6 @@
 """SignalR negotiation: connection ids handed out by ``POST {hub}/negotiate`` and claimed by the WebSocket.
 
-Imports: stdlib only. Used by ``hub``.
+Imports: stdlib only. Used by ``hubs.registry``.
 
 ``negotiateVersion`` 0 (pysignalr sends none) answers a ``connectionId`` that the client
 then passes as ``?id=``; version ≥ 1 answers a separate ``connectionToken``. Only

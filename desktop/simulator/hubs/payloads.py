@@ -1,7 +1,7 @@
 """Wire shapes of the hub stream items (contract §3.2, §3.3): camelCase dicts with exactly the published fields.
 
 Imports: stdlib and ``desktop.simulator`` model modules (``accounts``, ``margin``, ``rules``,
-``symbols``, ``trades``, ``wire``). Used by ``hub_streams``.
+``symbols``, ``trades``, ``wire``). Used by ``hubs.streams``.
 
 Decisions (contract §7.8, §7.11):
 

@@ -1,7 +1,7 @@
 """Which trade platform GUIDs the hubs serve, and of which kind (MT4 or MT5).
 
-Imports: stdlib and ``desktop.simulator.config``. Used by ``hub`` (``?tradePlatform=`` of the
-v2 hubs) and ``hub_v1`` (the ``tradePlatform`` argument of every v1 method).
+Imports: stdlib and ``desktop.simulator.config``. Used by ``hubs.registry`` (``?tradePlatform=`` of the
+v2 hubs) and ``hubs.mt4_v1`` (the ``tradePlatform`` argument of every v1 method).
 
 GUIDs are compared in canonical form (``uuid.UUID``: any case, braces allowed), as ASP.NET
 Core binds a ``Guid``. The MT4 platform is ``PLATFORM_ID``; an MT5 platform is added with

@@ -1,13 +1,13 @@
 """The SignalR endpoints (``/hubs/mt4/v2``, ``/hubs/mt5/v2``, ``/hubs/mt4/v1``): negotiate, WebSocket, fan-out.
 
 Imports: stdlib, aiohttp and ``desktop.simulator`` (``auth``, ``config``, ``feed``, ``hub_*``,
-``margin_monitor``, ``wire``). Used by ``server`` (routes, start, shutdown), ``control``
+``hubs.margin_monitor``, ``wire``). Used by ``server`` (routes, start, shutdown), ``control``
 (``publish`` of generated ticks, ``drop_hub_connections``, platform registration) and the
 fault scenarios (``faults``).
 
 Transport rules (ASP.NET Core behaviour the official clients rely on), the same on all hubs:
 
-* ``POST {hub}/negotiate`` as in ``hub_negotiate``; unknown or reused ids get HTTP 404.
+* ``POST {hub}/negotiate`` as in ``hubs.negotiate``; unknown or reused ids get HTTP 404.
 * A WebSocket without ``id`` is accepted too (``skipNegotiation``).
 * After the ``{"protocol":"json","version":1}`` handshake the server answers ``{}``. The v2
   hubs then check ``?tradePlatform=``: missing, unknown, of the other kind (an MT4 GUID

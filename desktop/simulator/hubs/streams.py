@@ -1,7 +1,7 @@
 """Event-driven hub streams: turns simulator events into StreamItems and callback pushes.
 
-Imports: stdlib and ``desktop.simulator`` (``book``, ``events``, ``feed``, ``hub_connection``,
-``hub_payloads``, ``hub_protocol``, ``margin_monitor``, ``trades``). Used by ``hub`` (one per registry)
+Imports: stdlib and ``desktop.simulator`` (``book``, ``events``, ``feed``, ``hubs.connection``,
+``hubs.payloads``, ``hubs.protocol``, ``hubs.margin_monitor``, ``trades``). Used by ``hubs.registry`` (one per registry)
 and the hubs' stream methods.
 
 Whoever changes state publishes an event on ``SimControl.events`` (REST handlers, the

@@ -1,12 +1,12 @@
 """The catalogue of scenarios: named, seeded fault timelines for tests and live demos.
 
-Imports: stdlib and ``desktop.simulator`` (``market``, ``scenario_runner``, ``scenario_types``).
+Imports: stdlib and ``desktop.simulator`` (``market``, ``faults.scenarios.runner``, ``faults.scenarios.types``).
 Used by ``control`` (the runner's catalogue), ``__main__`` (``--scenario``,
-``--list-scenarios``) and ``control_api`` (``/_sim/scenarios``).
+``--list-scenarios``) and ``control.api`` (``/_sim/scenarios``).
 
 Start them with ``dealer-desk-sim --scenario NAME[:key=value,…]`` (repeatable), with
 ``POST /_sim/scenarios/NAME`` or ``control.scenarios.start(NAME, key=value)``. Times are
-seconds on the scenario clock from the scenario's start (see ``scenario_runner``); ``every``
+seconds on the scenario clock from the scenario's start (see ``faults.scenarios.runner``); ``every``
 0 means once. Parameters and defaults:
 
 ``calm`` (default) — nothing injected: the seeded random walk, every call answered.

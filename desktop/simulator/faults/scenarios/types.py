@@ -1,6 +1,6 @@
 """What a scenario is made of: steps, the scenario record, fired events, and parameter parsing.
 
-Imports: stdlib only. Used by ``scenario_runner`` (which plays them), ``scenarios`` (the
+Imports: stdlib only. Used by ``faults.scenarios.runner`` (which plays them), ``scenarios`` (the
 catalogue) and ``__main__`` (checking ``--scenario`` values).
 """
 

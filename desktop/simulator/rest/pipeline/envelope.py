@@ -1,6 +1,6 @@
 """The v2 response envelope, its errors, and the request-timeout header rules.
 
-Imports: stdlib, aiohttp and ``desktop.simulator.wire``. Used by ``rest_v2`` (pipeline) and
+Imports: stdlib, aiohttp and ``desktop.simulator.wire``. Used by ``rest.pipeline.v2`` (pipeline) and
 the ``rest_*`` handlers (they raise ``ApiFailure`` and return ``Payload``).
 
 Every v2 answer is HTTP 200 with ``{"data", "error", "meta"}``; ``meta.activityId`` is a

@@ -1,6 +1,6 @@
 """Running one v2 call under its deadline: idempotency states, injected latency, outcomes.
 
-Imports: stdlib and ``desktop.simulator`` (``envelope``, ``idempotency``, ``operation``).
+Imports: stdlib and ``desktop.simulator`` (``rest.pipeline.envelope``, ``idempotency``, ``rest.pipeline.operation``).
 Used by ``rest_v2.handle`` after the request has been validated.
 
 Order: a key already known is answered from the store (replay, ``in-progress`` while its

@@ -1,7 +1,7 @@
 """``Idempotency-Key`` handling: key validation, request fingerprints and the key store.
 
-Imports: stdlib, orjson and ``desktop.simulator.rest.pipeline.envelope``. Used by ``rest_v2`` and
-``execution`` (the deadline-aware pipeline).
+Imports: stdlib, orjson and ``desktop.simulator.rest.pipeline.envelope``. Used by ``rest.pipeline.v2`` and
+``rest.pipeline.execution`` (the deadline-aware pipeline).
 
 Rules (contract §2.1, §6 and §7.17 resolved):
 

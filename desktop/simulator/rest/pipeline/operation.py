@@ -1,7 +1,7 @@
 """What a v2 operation handler receives and declares, and the parsing of common parameters.
 
 Imports: stdlib and ``desktop.simulator.rest.pipeline.envelope``. Used by the ``rest_*``
-modules (handlers) and ``rest_v2`` (pipeline).
+modules (handlers) and ``rest.pipeline.v2`` (pipeline).
 
 Parameter rules: ``login`` is an int32 ≥ 1, ``symbol`` is 1-12 characters, ``limit`` is
 1-5000, ``cursor`` is the opaque base64 text of the last login of the previous page.

@@ -1,7 +1,7 @@
 """Parsing of the query and path parameters of the account, trade, market and MT5 operations.
 
-Imports: stdlib and ``desktop.simulator`` (``envelope``, ``operation``). Used by the
-``rest_*`` handlers next to ``operation``'s ``login_param``/``limit_param``/``cursor_param``.
+Imports: stdlib and ``desktop.simulator`` (``rest.pipeline.envelope``, ``rest.pipeline.operation``). Used by the
+``rest_*`` handlers next to ``rest.pipeline.operation``'s ``login_param``/``limit_param``/``cursor_param``.
 
 Rules (binding failures are ``Validation`` errors, as in ASP.NET Core model binding):
 query names match ignoring case; repeated names give arrays (``?logins=1&logins=2``);

@@ -1,7 +1,7 @@
-"""The v2 REST pipeline: request deadline, platform check, idempotency key, then ``execution``.
+"""The v2 REST pipeline: request deadline, platform check, idempotency key, then ``rest.pipeline.execution``.
 
-Imports: stdlib, aiohttp and ``desktop.simulator`` (``auth``, ``config``, ``envelope``,
-``execution``, ``idempotency``, ``operation``, ``rest_*``). Used by ``server``, which routes
+Imports: stdlib, aiohttp and ``desktop.simulator`` (``auth``, ``config``, ``rest.pipeline.envelope``,
+``rest.pipeline.execution``, ``idempotency``, ``rest.pipeline.operation``, ``rest_*``). Used by ``server``, which routes
 every implemented operation of ``OPERATIONS`` to ``handle``.
 
 Order of checks for a call of ``/api/v2/MT4/{tradePlatform}/…`` (after authentication):

@@ -1,7 +1,8 @@
 """v2 account reads: users (paged, single and batch) and margin levels.
 
-Imports: ``desktop.simulator`` (``book``, ``dto``, ``envelope``, ``operation``). Registered by
-``rest_v2``.
+Imports: ``desktop.simulator`` (``book``, ``rest.v2.dto.mt4``, ``rest.pipeline.envelope``,
+``rest.pipeline.operation``). Registered by
+``rest.pipeline.v2``.
 
 ``…Get`` (pump cache) and ``…Request`` (live) read the same state here: the simulator has
 no pump lag. ``UserRecordsRequest?logins=…`` answers the known logins in request order

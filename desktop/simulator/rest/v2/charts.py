@@ -1,7 +1,8 @@
 """v2 price history: chart bars (``ChartRequest``) and historical ticks (``TicksRequest``).
 
-Imports: ``desktop.simulator`` (``charts``, ``dto_market``, ``envelope``, ``operation``,
-``params``, ``rest_market``). Registered by ``rest_v2``.
+Imports: ``desktop.simulator`` (``charts``, ``rest.v2.dto.market``, ``rest.pipeline.envelope``,
+``rest.pipeline.operation``,
+``rest.pipeline.params``, ``rest.v2.market``). Registered by ``rest.pipeline.v2``.
 
 ``ChartRequest/{symbol}`` needs ``?period`` (a ``ChartPeriod`` name in any case, ``MN1``
 included, or its minutes, e.g. ``60``); ``?start`` defaults to the beginning of the
@@ -9,7 +10,7 @@ history and ``?end`` to now; ``?mode`` is a ``RequestMode`` (default
 ``RangeInExcludeOutOfRage``). ``TicksRequest/{symbol}`` takes the same window and
 ``?flags`` (``Raw``, ``Normal``, ``All``; default ``All`` — the simulator does not filter
 ticks, so every flag selects every tick). ``start`` after ``end`` answers an empty list.
-How bars and ticks are made is described in ``charts`` and ``tick_history``.
+How bars and ticks are made is described in ``charts`` and ``world.market.tick_history``.
 """
 
 from __future__ import annotations

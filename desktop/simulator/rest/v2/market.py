@@ -1,7 +1,8 @@
 """v2 market operations: server time, last ticks, symbol configuration, market info and sessions.
 
-Imports: ``desktop.simulator`` (``dto``, ``dto_market``, ``envelope``, ``operation``,
-``params``, ``rules``, ``wire``). Registered by ``rest_v2``.
+Imports: ``desktop.simulator`` (``rest.v2.dto.mt4``, ``rest.v2.dto.market``, ``rest.pipeline.envelope``,
+``rest.pipeline.operation``,
+``rest.pipeline.params``, ``rules``, ``wire``). Registered by ``rest.pipeline.v2``.
 
 Symbols are looked up exactly, then ignoring case (the answer carries the catalogue
 spelling). ``ServerTime`` reports UTC; on error its ``data`` is .NET's ``default(DateTime)``

@@ -1,7 +1,8 @@
 """The MT5 v2 operations (``/api/v2/MT5/{tradePlatform}/…``) over the seeded MT5 book.
 
-Imports: ``desktop.simulator`` (``dto_mt5``, ``dto_mt5_symbol``, ``envelope``, ``mt5``,
-``operation``, ``params``, ``rest_users``, ``users``, ``wire``). Registered by ``rest_v2``
+Imports: ``desktop.simulator`` (``rest.v2.dto.mt5``, ``rest.v2.dto.mt5_symbol``, ``rest.pipeline.envelope``, ``mt5``,
+``rest.pipeline.operation``, ``rest.pipeline.params``, ``rest.v2.users``, ``users``, ``wire``). Registered by
+``rest.pipeline.v2``
 under ``MT5_PREFIX``; the platform in the path must be ``mt5.MT5_PLATFORM_ID``.
 
 ``UserGet/{login}`` (int64 ≥ 1; unknown → ``NotFound``); ``PATCH UserRecord/{login}``: JSON

@@ -1,7 +1,7 @@
 """v2 server-level reads: online sessions, groups, common settings and the journal.
 
-Imports: ``desktop.simulator`` (``accounts``, ``dto_trades``, ``envelope``, ``journal``,
-``operation``, ``params``). Registered by ``rest_v2``.
+Imports: ``desktop.simulator`` (``accounts``, ``rest.v2.dto.trades``, ``rest.pipeline.envelope``, ``journal``,
+``rest.pipeline.operation``, ``rest.pipeline.params``). Registered by ``rest.pipeline.v2``.
 
 ``OnlineGet`` pages the seeded sessions by login (never ``NoConnect``: the simulator's pump
 is always warm). ``GroupRecordGet`` and ``EnsureGroupNameExist`` compare names exactly

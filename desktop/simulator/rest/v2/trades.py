@@ -1,7 +1,8 @@
 """v2 trade reads: open trades (paged and filtered), single records and account history.
 
-Imports: ``desktop.simulator`` (``book``, ``dto_trades``, ``envelope``, ``operation``,
-``params``, ``trades``). Registered by ``rest_v2``.
+Imports: ``desktop.simulator`` (``book``, ``rest.v2.dto.trades``, ``rest.pipeline.envelope``,
+``rest.pipeline.operation``,
+``rest.pipeline.params``, ``trades``). Registered by ``rest.pipeline.v2``.
 
 "Open trades" are open positions and pending orders, by ascending ticket (``TradesGet``,
 ``TradesRequest`` are cursor-paged by ticket like ``UsersRequest`` by login).

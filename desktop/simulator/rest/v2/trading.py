@@ -1,7 +1,7 @@
 """v2 ``TradeTransaction``: market and pending orders, closes, modifications, deletions, balance and credit.
 
-Imports: stdlib, orjson and ``desktop.simulator`` (``book``, ``envelope``, ``operation``,
-``rules``, ``trade_request``, ``trading``, ``wire``). Registered by ``rest_v2``.
+Imports: stdlib, orjson and ``desktop.simulator`` (``book``, ``rest.pipeline.envelope``, ``rest.pipeline.operation``,
+``rules``, ``world.mt4.trade_request``, ``trading``, ``wire``). Registered by ``rest.pipeline.v2``.
 
 Input rules (contract §2.4): enum fields take names (any case) or their native numbers;
 an empty ``tradeCommand`` means ``Buy`` and empty ``tradeRequestFlags`` means ``None``.

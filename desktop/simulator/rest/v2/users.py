@@ -1,7 +1,7 @@
 """v2 account writes: create, update, merge patch, bulk group operation and passwords.
 
-Imports: stdlib, orjson and ``desktop.simulator`` (``book``, ``dto``, ``envelope``,
-``operation``, ``params``, ``users``). Registered by ``rest_v2``.
+Imports: stdlib, orjson and ``desktop.simulator`` (``book``, ``rest.v2.dto.mt4``, ``rest.pipeline.envelope``,
+``rest.pipeline.operation``, ``rest.pipeline.params``, ``users``). Registered by ``rest.pipeline.v2``.
 
 Bodies: a body that is not JSON, or not the JSON type the operation takes (an object; a
 string for the password operations), is ``Validation``. ``UsersGroupOp`` needs a known

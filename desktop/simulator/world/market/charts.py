@@ -1,10 +1,10 @@
 """Chart bars and tick queries over the tick history (``ChartRequest``, ``TicksRequest``, ``SymbolInfoGet``).
 
-Imports: numpy and ``desktop.simulator`` (``feed``, ``tick_history``). ``SimControl`` owns one
+Imports: numpy and ``desktop.simulator`` (``feed``, ``world.market.tick_history``). ``SimControl`` owns one
 ``Charts`` (``control.charts``) and feeds it every batch of ``advance``; the market
 endpoints read it.
 
-Bars are bid bars aggregated from the ticks (``tick_history``): M1-M30 from minute bars,
+Bars are bid bars aggregated from the ticks (``world.market.tick_history``): M1-M30 from minute bars,
 H1 and longer from hourly bars (both exact aggregates of the ticks); a bar's volume is its
 tick count; bar times are the period start in UTC — weeks start on Sunday 00:00, months
 on the 1st. Before every query the symbol's current quote is compared with the last

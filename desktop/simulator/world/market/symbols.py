@@ -1,6 +1,6 @@
 """The simulated MT4 server's symbol catalogue: static contract specifications.
 
-Imports: stdlib only. Used by ``feed`` (prices), ``margin`` (profit and margin) and ``dto``
+Imports: stdlib only. Used by ``feed`` (prices), ``margin`` (profit and margin) and ``rest.v2.dto.mt4``
 (``MT4SymbolConfig``). Prices are plausible late-2026 levels, not market data.
 """
 

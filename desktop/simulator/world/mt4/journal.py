@@ -1,7 +1,7 @@
 """The simulated server's journal: logins, trades, balance operations, account changes, refusals.
 
 Imports: stdlib only. Used by ``book`` (which keeps one ``Journal`` and writes to it) and
-``rest_server`` (``JournalRequest``).
+``rest.v2.server`` (``JournalRequest``).
 
 Each entry has a category, which ``JournalRequest``'s ``mode`` (``EnLogType``) selects:
 ``Logins`` (client logins), ``Trades`` (orders and balance operations), ``Errors``

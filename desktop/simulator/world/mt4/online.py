@@ -1,7 +1,7 @@
 """Seeded online sessions of client terminals (``OnlineGet``).
 
 Imports: numpy and ``desktop.simulator.world.mt4.accounts``. Used by ``book`` (``reset`` seeds the set;
-deleting an account ends its session) and ``rest_server``.
+deleting an account ends its session) and ``rest.v2.server``.
 
 About 12 % of the enabled accounts are online, chosen by a numpy stream of their own
 (``[seed, 0x0411]``); each session logged in 1 minute to 8 hours before the simulator's

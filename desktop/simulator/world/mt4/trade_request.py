@@ -1,7 +1,7 @@
 """Trade transaction requests and results, and the request-level checks of the trading model.
 
 Imports: stdlib and ``desktop.simulator`` model modules. Used by ``trading`` (execution) and
-``rest_trading`` (which builds ``TradeRequest`` from the wire DTO).
+``rest.v2.trading`` (which builds ``TradeRequest`` from the wire DTO).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Execution of MT4 trade transactions: opening, closing, modifying and deleting orders, with the server's checks.
 
-Imports: stdlib and ``desktop.simulator`` model modules. Used by ``rest_trading``
+Imports: stdlib and ``desktop.simulator`` model modules. Used by ``rest.v2.trading``
 (``TradeTransaction``); scenarios may call ``TradeEngine.execute`` directly.
 
 Transaction types executed (others are refused with ``TradeDisable``):

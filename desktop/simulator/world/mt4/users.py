@@ -1,6 +1,6 @@
 """Account writes: create, full update, merge patch, bulk group operations and passwords.
 
-Imports: stdlib and ``desktop.simulator`` model modules. Used by ``rest_users``.
+Imports: stdlib and ``desktop.simulator`` model modules. Used by ``rest.v2.users``.
 
 Two kinds of failure, as in the v2 service: a JSON value of the wrong type (text where a
 number belongs, a number out of its integer range, ``null`` for a number) is a binding

@@ -1,14 +1,14 @@
 """The simulated MT5 platform: its groups, users, positions, orders and deals, and the group-mask rules.
 
 Imports: stdlib and ``desktop.simulator.world.mt4.margin``. ``SimControl`` owns one ``Mt5Book``
-(``control.mt5``); used by ``rest_mt5`` and ``dto_mt5`` and by the MT5 hub: ``owns(login)``,
+(``control.mt5``); used by ``rest.v2.mt5`` and ``rest.v2.dto.mt5`` and by the MT5 hub: ``owns(login)``,
 ``state(login, prices)`` (money at current prices, like ``Book.state``), ``users`` (login →
 ``Mt5User``; ``balance_cents`` may be set to move an account), ``mt5_group(name)``
 (``margin_call``/``stop_out`` thresholds in percent).
 
 The MT5 platform is a second entry of ``/api/TradePlatforms`` (``MT5_PLATFORM_ID``). It
 quotes the same symbols as the MT4 platform, from the same feed. Its book is small and
-seeded (``mt5_generator``): logins from ``FIRST_MT5_LOGIN`` (above the int32 range, as MT5
+seeded (``world.mt5.generator``): logins from ``FIRST_MT5_LOGIN`` (above the int32 range, as MT5
 logins are int64), position ids from 70 000 001, order tickets from 80 000 001, deal
 tickets from 90 000 001. Volumes are MT5 units (10 000 = 1 lot; ``volumeExt`` 10^8 = 1 lot).
 

@@ -1,7 +1,7 @@
 """Wire shapes of market data: symbol info, sessions, chart bars and historical ticks (MT4 v2 DTOs).
 
 Imports: stdlib and ``desktop.simulator`` (``rules``, ``symbols``, ``wire``). Used by
-``rest_market`` and ``rest_charts``. Every function returns exactly the properties of the
+``rest.v2.market`` and ``rest.v2.charts``. Every function returns exactly the properties of the
 spec schema it is named after.
 """
 

@@ -1,6 +1,6 @@
 """Wire shapes of the MT5 v2 DTOs: users, groups, the manager, positions, orders and deals.
 
-Imports: stdlib and ``desktop.simulator`` model modules. Used by ``rest_mt5``. Each function
+Imports: stdlib and ``desktop.simulator`` model modules. Used by ``rest.v2.mt5``. Each function
 returns exactly the properties of the spec schema it is named after; MT5 date-times that
 are not set are ``null`` ([SPEC-PY] "null when not set (unix 0)"); ``*Msc`` fields carry
 the same instant as their second-resolution twins; flags are ", "-joined names.

@@ -1,7 +1,7 @@
 """Wire shape of ``MT5Symbol`` (the MT5 platform's view of the shared symbol catalogue).
 
 Imports: stdlib and ``desktop.simulator`` (``mt5``, ``rules``, ``symbols``). Used by
-``rest_mt5``. Volumes are MT5 units (10 000 = 1 lot) derived from ``rules.volume_limits``;
+``rest.v2.mt5``. Volumes are MT5 units (10 000 = 1 lot) derived from ``rules.volume_limits``;
 sessions are ``rules.sessions`` in minutes from midnight (a whole day is 0-1440).
 """
 
