@@ -75,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME[:K=V,...]",
         help="start a fault scenario with the server (repeatable; default calm)",
     )
+    parser.add_argument(
+        "--issuer", help="iss of the tokens and the discovery document (default: the bound http://host:port)"
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also accept this name in the Host header (repeatable; the bound address and loopback always are)",
+    )
     parser.add_argument("--list-scenarios", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--control-token", help="secret of the /_sim/ control routes (default: random, printed)")
     parser.add_argument(
@@ -112,6 +122,8 @@ def parse_args(argv: list[str] | None = None) -> SimConfig:
             accounts=args.accounts,
             control_token=args.control_token,
             scenarios=tuple(args.scenario),
+            issuer=args.issuer,
+            allowed_hosts=tuple(args.allowed_host),
         )
     except ValueError as exc:
         parser.error(str(exc))

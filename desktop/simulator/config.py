@@ -27,8 +27,17 @@ DEFAULT_CLIENT_SECRET = "demo-secret"
 OTHER_CLIENT_ID = "other-org"
 OTHER_CLIENT_SECRET = "other-secret"
 OTHER_ORGANIZATION_ID = "c2e9b7d4-6a15-4f83-9e2c-5b0d7a1f4e96"
+OTHER_ORGANIZATION_NAME = "Another Brokerage"
 #: The (not served) platform of the other organisation, carried in its tokens' claims.
 OTHER_PLATFORM_ID = "5d2f8c41-9b7e-4a06-8d3c-e1f6a0b9c257"
+#: The MT5 trade platform the simulator serves beside the MT4 one (same organisation).
+MT5_PLATFORM_ID = "b7a64d2e-91c3-4f5a-8e20-6c1d9f3a7b05"
+#: ASP.NET Core's default ``ClockSkew`` of JWT validation: ``exp`` and ``nbf`` are checked
+#: with this much grace, in seconds.
+DEFAULT_CLOCK_SKEW = 300.0
+#: Host names a request may address the simulator by, besides the address it is bound to
+#: (the DNS-rebinding guard, as ASP.NET Core's host filtering).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 #: Path of the SignalR hub (``?tradePlatform=<guid>`` is appended by clients).
 HUB_PATH = "/hubs/mt4/v2"
 #: First login of the generated accounts.
@@ -63,6 +72,11 @@ class SimConfig:
         control_token: Secret of the ``/_sim/`` control routes (``Authorization: SimControl
             <token>``); None draws a random one per instance.
         scenarios: Scenarios started with the server (``NAME`` or ``NAME:key=value,…``).
+        issuer: The ``iss`` of every token and of the discovery document; None means the
+            address the server is bound to (``http://host:port``). Never taken from a request.
+        allowed_hosts: Host names accepted in the ``Host`` header besides the bound address
+            and the loopback names; anything else is refused (HTTP 400).
+        clock_skew: Grace in seconds when ``exp`` and ``nbf`` are checked.
     """
 
     host: str = "127.0.0.1"
@@ -82,6 +96,9 @@ class SimConfig:
     outcome_ttl: float = 3600.0
     control_token: str | None = None
     scenarios: tuple[str, ...] = ()
+    issuer: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    clock_skew: float = DEFAULT_CLOCK_SKEW
 
     def __post_init__(self) -> None:
         if self.tick_rate < 0:

@@ -9,10 +9,11 @@ import jwt
 import pytest
 
 from desktop.simulator import ORGANIZATION_ID, PLATFORM_ID, SimulatorThread
-from desktop.simulator.config import OTHER_CLIENT_ID, OTHER_ORGANIZATION_ID
+from desktop.simulator.config import DEFAULT_CLOCK_SKEW, OTHER_CLIENT_ID, OTHER_ORGANIZATION_ID
 from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET, HUB, V2
 
 pytestmark = pytest.mark.integration
+SKEW = int(DEFAULT_CLOCK_SKEW)
 
 
 def _form(**extra: str) -> dict[str, str]:
@@ -27,6 +28,7 @@ def test_discovery_has_absolute_token_endpoint_for_request_host(sim: SimulatorTh
     localhost = sim.url.replace("127.0.0.1", "localhost")
     other = httpx.get(f"{localhost}/.well-known/openid-configuration").json()
     assert other["token_endpoint"] == f"{localhost}/connect/token"
+    assert other["issuer"] == sim.url, "the issuer is fixed, never taken from the request"
 
 
 def test_token_with_form_credentials_is_a_signed_jwt(sim: SimulatorThread) -> None:
@@ -62,20 +64,23 @@ def test_token_with_basic_credentials_and_scope(sim: SimulatorThread) -> None:
         (_form(), (CLIENT_ID, "wrong"), "invalid_client"),
         (_form(), None, "invalid_client"),
         ({"grant_type": "password", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, None,
+         "unauthorized_client"),
+        ({"grant_type": "password", "client_id": CLIENT_ID, "client_secret": "wrong"}, None, "invalid_client"),
+        ({"grant_type": "urn:made-up", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, None,
          "unsupported_grant_type"),
-        ({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, None, "invalid_request"),
+        ({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, None, "unsupported_grant_type"),
         (_form(client_id="other"), (CLIENT_ID, CLIENT_SECRET), "invalid_request"),
         (_form(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, scope="admin"), None, "invalid_scope"),
     ],
 )  # fmt: skip
-def test_token_errors_are_rfc6749_json(
+def test_token_errors_are_worded_as_identityserver_words_them(
     sim: SimulatorThread, form: dict[str, str], basic: tuple[str, str] | None, error: str
 ) -> None:
+    # IdentityServer4 authenticates the client before it looks at the grant, and sends the
+    # RFC 6749 code alone, without a description.
     response = httpx.post(f"{sim.url}/connect/token", data=form, auth=basic)
     assert response.status_code == 400
-    body = response.json()
-    assert body["error"] == error
-    assert body["error_description"]
+    assert response.json() == {"error": error}
 
 
 def test_token_rejects_json_body_and_malformed_basic(sim: SimulatorThread) -> None:
@@ -90,7 +95,7 @@ def test_token_rejects_json_body_and_malformed_basic(sim: SimulatorThread) -> No
 
 
 def _bad_tokens(sim: SimulatorThread) -> dict[str, dict[str, str]]:
-    expired = sim.control.mint_token(lifetime=-5)
+    expired = sim.control.mint_token(lifetime=-SKEW - 5)
     return {
         "missing": {},
         "garbage": {"Authorization": "Bearer not-a-jwt"},
@@ -116,7 +121,7 @@ def test_hub_negotiate_and_upgrade_without_valid_bearer_are_401(sim: SimulatorTh
         assert negotiate.status_code == 401, name
         response = httpx.get(sim.url + HUB, headers={**headers, **upgrade})
         assert response.status_code == 401, name
-    expired = sim.control.mint_token(lifetime=-5)
+    expired = sim.control.mint_token(lifetime=-SKEW - 5)
     for name in ("access_token", "signalr_token"):
         response = httpx.get(f"{sim.url}{HUB}&{name}={expired}", headers=upgrade)
         assert response.status_code == 401, name

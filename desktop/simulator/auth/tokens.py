@@ -1,33 +1,33 @@
-"""OAuth2 client-credentials token service (IdentityServer look-alike) and bearer checks.
+"""Access tokens: issuing and verifying them, and the bearer checks of every route.
 
-Imports: aiohttp, PyJWT, cryptography and ``desktop.simulator.config``. Used by ``server``
-(routes) and ``hubs.registry`` / ``rest.pipeline.v2`` (bearer checks via ``server``).
+Imports: aiohttp, PyJWT, cryptography and ``desktop.simulator.config``. Used by
+``auth.endpoint`` (the token endpoint), ``server`` (bearer checks), ``control`` and ``hubs``.
 
 Tokens are real RS256 JWTs signed with a key generated when the simulator starts; the
-public key is served as a JWKS. Requested scopes are checked case-insensitively against
-``webapi``, ``webapi.read``, ``webapi.write``, ``openid`` and ``profile``; none requested
-means ``webapi``. Client credentials may come in the form body or an HTTP Basic header.
+public key is served as a JWKS. The issuer (``iss`` of every token and of the discovery
+document) is fixed when the server binds (``SimConfig.issuer``, else the bound
+``http://host:port``), never taken from a request. Bearer checks are those of ASP.NET
+Core's JwtBearer handler: signature, ``iss``, ``aud``, and ``exp``/``nbf`` with its default
+5-minute clock skew.
 
 Two clients are registered: the configured one (``demo-dealer``) of the simulator's
 organisation, and ``other-org`` of another organisation. Tokens carry ``org_id`` and
-``trade_platforms`` claims; the v2 pipeline answers ``Forbidden`` when the token's
-organisation does not own the platform in the path. Expiry is checked against the
-issuer's injectable ``clock``. Faults: ``short_lifetime`` makes new tokens die after N
-seconds while ``expires_in`` still announces the configured lifetime (a client trusting
-it meets HTTP 401 and must fetch a new one), and ``expire_all`` makes every token issued
-so far invalid at once (a ``gen`` claim older than the issuer's generation).
+``trade_platforms`` claims; every route that names a platform refuses a token whose
+organisation does not own it (``auth.tenancy``). Faults: ``short_lifetime`` makes new tokens
+die after N seconds (``exp``, and a revocation time checked with no skew) while
+``expires_in`` still announces the configured lifetime (a client trusting it meets HTTP 401
+and must fetch a new one), and ``expire_all`` makes every token issued so far invalid at
+once (a ``gen`` claim older than the issuer's generation).
 """
 
 from __future__ import annotations
 
-import base64
 import hmac
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus
 
 import jwt
 from aiohttp import web
@@ -44,36 +44,11 @@ from desktop.simulator.config import (
     SimConfig,
 )
 
-_SCOPES = ("webapi", "webapi.read", "webapi.write", "openid", "profile")
 _AUDIENCE = "webapi"
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 class InvalidToken(Exception):
     """A bearer token is missing, malformed, badly signed or expired."""
-
-
-class OAuthError(Exception):
-    """An RFC 6749 token-endpoint error.
-
-    Args:
-        error: The RFC 6749 error code (``invalid_client``, ...).
-        description: Human-readable ``error_description``.
-    """
-
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(f"{error}: {description}")
-        self.error = error
-        self.description = description
-
-    def response(self) -> web.Response:
-        """Render as the HTTP 400 JSON answer.
-
-        Returns:
-            The response.
-        """
-        body = {"error": self.error, "error_description": self.description}
-        return web.json_response(body, status=400, headers=_NO_STORE)
 
 
 @dataclass(frozen=True)
@@ -110,18 +85,6 @@ class RegisteredClient:
     platforms: tuple[str, ...]
 
 
-def base_url(request: web.Request) -> str:
-    """Return ``scheme://host[:port]`` as the client addressed this server.
-
-    Args:
-        request: Any request.
-
-    Returns:
-        The absolute base URL, without a trailing slash.
-    """
-    return f"{request.scheme}://{request.host}"
-
-
 class TokenIssuer:
     """Issues and verifies access tokens for the registered clients.
 
@@ -143,6 +106,9 @@ class TokenIssuer:
         }
         self.lifetime = config.token_lifetime
         self.short_lifetime: int | None = None
+        self.skew = config.clock_skew
+        #: ``iss`` of every token; the server sets it when it has bound its port.
+        self.issuer_url = config.issuer or f"http://{config.host}:{config.port}"
         self.clock = clock
         self.generation = 0
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -173,7 +139,7 @@ class TokenIssuer:
 
     def issue(
         self,
-        issuer: str,
+        issuer: str | None = None,
         scopes: tuple[str, ...] = ("webapi",),
         lifetime: int | None = None,
         client_id: str | None = None,
@@ -181,7 +147,8 @@ class TokenIssuer:
         """Sign a new access token.
 
         Args:
-            issuer: ``iss`` claim (the server's base URL).
+            issuer: ``iss`` claim (default: the configured issuer; another one makes a
+                token this server refuses).
             scopes: Granted scopes.
             lifetime: Seconds until expiry (default: ``short_lifetime`` when set, else the
                 configured one; negative = already expired).
@@ -195,11 +162,14 @@ class TokenIssuer:
         """
         client_id = client_id or self._client_id
         client = self._clients[client_id]
+        now = int(self.clock())
+        dies: int | None = None
         if lifetime is None:
             lifetime = self.lifetime if self.short_lifetime is None else self.short_lifetime
-        now = int(self.clock())
-        claims = {
-            "iss": issuer,
+            if self.short_lifetime is not None:
+                dies = now + lifetime
+        claims: dict[str, Any] = {
+            "iss": issuer or self.issuer_url,
             "aud": _AUDIENCE,
             "iat": now,
             "nbf": now,
@@ -211,10 +181,16 @@ class TokenIssuer:
             "gen": self.generation,
             "jti": uuid.uuid4().hex,
         }
+        if dies is not None:
+            claims["sim_revoked_at"] = dies
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid, "typ": "at+jwt"})
 
     def verify(self, token: str) -> TokenClaims:
-        """Check a token's signature and lifetime.
+        """Check a token as ASP.NET Core's JwtBearer handler does.
+
+        Signature, issuer and audience must match; ``exp`` and ``nbf`` are checked with the
+        clock skew; a token of an older generation, or past its fault revocation time, is
+        refused with no skew.
 
         Args:
             token: Compact JWT.
@@ -231,14 +207,22 @@ class TokenIssuer:
                 self._public,
                 algorithms=["RS256"],
                 audience=_AUDIENCE,
-                options={"require": ["exp", "iat", "client_id"], "verify_exp": False, "verify_iat": False,
-                         "verify_nbf": False},
+                issuer=self.issuer_url,
+                options={"require": ["exp", "iat", "iss", "aud", "client_id"], "verify_exp": False,
+                         "verify_iat": False, "verify_nbf": False},
             )  # fmt: skip
             expires = int(claims["exp"])
+            not_before = int(claims.get("nbf", claims["iat"]))
+            revoked = claims.get("sim_revoked_at")
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
-        if expires <= self.clock() or claims.get("gen", 0) != self.generation:
-            raise InvalidToken("Signature has expired")
+        now = self.clock()
+        if not_before > now + self.skew:
+            raise InvalidToken(f"The token is not valid before '{not_before}'")
+        if expires + self.skew <= now or claims.get("gen", 0) != self.generation:
+            raise InvalidToken(f"The token expired at '{expires}'")
+        if isinstance(revoked, int) and revoked <= now:
+            raise InvalidToken("The token was revoked")
         scope = claims.get("scope", [])
         scopes = tuple(scope.split()) if isinstance(scope, str) else tuple(scope)
         platforms = tuple(str(p) for p in claims.get("trade_platforms", ()))
@@ -253,98 +237,6 @@ class TokenIssuer:
         jwk = RSAAlgorithm.to_jwk(self._public, as_dict=True)
         jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
         return {"keys": [jwk]}
-
-
-def discovery_document(request: web.Request) -> dict[str, Any]:
-    """Build the OpenID discovery document with absolute URLs for this request's host.
-
-    Args:
-        request: The discovery request.
-
-    Returns:
-        The document.
-    """
-    base = base_url(request)
-    return {
-        "issuer": base,
-        "jwks_uri": f"{base}/.well-known/openid-configuration/jwks",
-        "token_endpoint": f"{base}/connect/token",
-        "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "scopes_supported": list(_SCOPES),
-        "response_types_supported": ["token"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "claims_supported": ["client_id", "scope", "iss", "aud", "exp", "iat"],
-    }
-
-
-async def token_endpoint(request: web.Request, issuer: TokenIssuer) -> web.Response:
-    """Answer ``POST /connect/token`` (client_credentials grant only).
-
-    Args:
-        request: The token request.
-        issuer: Token service.
-
-    Returns:
-        The token answer, or an RFC 6749 error (HTTP 400).
-    """
-    try:
-        form = await _form(request)
-        grant = form.get("grant_type")
-        if not grant:
-            raise OAuthError("invalid_request", "grant_type is required")
-        if grant != "client_credentials":
-            raise OAuthError("unsupported_grant_type", f"grant type '{grant}' is not supported")
-        client_id, secret = _client_credentials(request, form)
-        if not issuer.client_ok(client_id, secret):
-            raise OAuthError("invalid_client", "unknown client or wrong client secret")
-        scopes = _scopes(form.get("scope"))
-    except OAuthError as exc:
-        return exc.response()
-    token = issuer.issue(base_url(request), scopes, client_id=client_id)
-    body = {
-        "access_token": token,
-        "expires_in": issuer.lifetime,
-        "token_type": "Bearer",
-        "scope": " ".join(scopes),
-    }
-    return web.json_response(body, headers=_NO_STORE)
-
-
-async def _form(request: web.Request) -> dict[str, str]:
-    if request.content_type != "application/x-www-form-urlencoded":
-        raise OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded")
-    posted = await request.post()
-    return {key: str(value) for key, value in posted.items()}
-
-
-def _client_credentials(request: web.Request, form: dict[str, str]) -> tuple[str, str]:
-    header = request.headers.get("Authorization", "")
-    if header[:6].lower() == "basic ":
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-        except ValueError:
-            raise OAuthError("invalid_request", "malformed Basic credentials") from None
-        raw_id, sep, raw_secret = decoded.partition(":")
-        if not sep:
-            raise OAuthError("invalid_request", "malformed Basic credentials")
-        client_id, secret = unquote_plus(raw_id), unquote_plus(raw_secret)
-        if form.get("client_id", client_id) != client_id:
-            raise OAuthError("invalid_request", "client_id in body and header differ")
-        return client_id, secret
-    if "client_id" not in form:
-        raise OAuthError("invalid_client", "client authentication is required")
-    return form["client_id"], form.get("client_secret", "")
-
-
-def _scopes(requested: str | None) -> tuple[str, ...]:
-    if not requested or not requested.strip():
-        return ("webapi",)
-    scopes = tuple(requested.split())
-    unknown = [s for s in scopes if s.lower() not in _SCOPES]
-    if unknown:
-        raise OAuthError("invalid_scope", f"scope '{unknown[0]}' is not allowed for this client")
-    return scopes
 
 
 def bearer_token(request: web.Request, allow_query: bool) -> str | None:
@@ -375,7 +267,11 @@ def unauthorized(reason: str | None) -> web.Response:
         reason: Why the token was refused, or None when there was no token.
 
     Returns:
-        401 with ``{"error":"invalid_token"}`` and a ``WWW-Authenticate: Bearer`` challenge.
+        401 with ``{"error":"invalid_token"}`` and a ``WWW-Authenticate: Bearer`` challenge
+        that, as ASP.NET Core's, says why a presented token was refused.
     """
-    challenge = "Bearer" if reason is None else 'Bearer error="invalid_token"'
+    challenge = "Bearer"
+    if reason is not None:
+        detail = reason.replace("\\", "").replace('"', "'")
+        challenge = f'Bearer error="invalid_token", error_description="{detail}"'
     return web.json_response({"error": "invalid_token"}, status=401, headers={"WWW-Authenticate": challenge})

@@ -169,14 +169,13 @@ class SimControl:
         self.hub.publish(batch)
         return batch
 
-    def mint_token(
-        self, lifetime: int | None = None, issuer: str = "http://simulator.invalid", client_id: str | None = None
-    ) -> str:
+    def mint_token(self, lifetime: int | None = None, issuer: str | None = None, client_id: str | None = None) -> str:
         """Issue an access token without the token endpoint (e.g. an expired one).
 
         Args:
-            lifetime: Seconds until expiry; negative gives an already expired token.
-            issuer: ``iss`` claim.
+            lifetime: Seconds until expiry; below minus the clock skew (300 s) gives a token
+                the server refuses as expired.
+            issuer: ``iss`` claim (default: the server's; any other is refused).
             client_id: Registered client (default: the configured one; ``"other-org"`` gives
                 a token of another organisation, refused with ``Forbidden`` on v2 calls).
 

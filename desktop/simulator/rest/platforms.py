@@ -2,8 +2,10 @@
 
 Imports: aiohttp and ``desktop.simulator`` (``config``, ``mt5``). Used by ``server``.
 
-Both answer bare JSON arrays (no envelope), as the live service does (contract §2.2).
-``TradePlatforms`` lists the MT4 platform first and the MT5 platform second.
+Both answer bare JSON arrays (no envelope), as the live service does (contract §2.2), and
+both list only what the caller's organisation owns (``tenancy``): for this simulator's own
+client the MT4 platform first and the MT5 platform second; for another organisation's
+client no platform and its own organisation.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from desktop.simulator.auth.tenancy import ORGANIZATION_NAMES, platforms_of
 from desktop.simulator.config import (
     CREATED_AT,
     ORGANIZATION_ID,
@@ -23,13 +26,17 @@ from desktop.simulator.config import (
 from desktop.simulator.world.mt5.platform import MT5_MANAGER_LOGIN, MT5_PLATFORM_ID, MT5_PLATFORM_NAME
 
 
-def organization() -> dict[str, Any]:
-    """Return the demo organization record.
+def organization(organization_id: str = ORGANIZATION_ID) -> dict[str, Any]:
+    """Return an organization record.
+
+    Args:
+        organization_id: Which organisation (default: the demo one).
 
     Returns:
         ``{id, name, created}``.
     """
-    return {"id": ORGANIZATION_ID, "name": ORGANIZATION_NAME, "created": CREATED_AT}
+    name = ORGANIZATION_NAMES.get(organization_id, ORGANIZATION_NAME)
+    return {"id": organization_id, "name": name, "created": CREATED_AT}
 
 
 def trade_platform(kind: str = "MT4") -> dict[str, Any]:
@@ -53,25 +60,29 @@ def trade_platform(kind: str = "MT4") -> dict[str, Any]:
     }
 
 
-async def trade_platforms(request: web.Request) -> web.Response:
+async def trade_platforms(_request: web.Request, caller: str) -> web.Response:
     """Answer ``GET /api/TradePlatforms``.
 
     Args:
-        request: The request (authenticated).
+        _request: The request (authenticated).
+        caller: The caller's organisation.
 
     Returns:
-        A JSON array with the MT4 and the MT5 platform.
+        A JSON array of the platforms the caller's organisation owns.
     """
-    return web.json_response([trade_platform("MT4"), trade_platform("MT5")])
+    owned = platforms_of(caller)
+    kinds = [kind for kind, pid in (("MT4", PLATFORM_ID), ("MT5", MT5_PLATFORM_ID)) if pid in owned]
+    return web.json_response([trade_platform(kind) for kind in kinds])
 
 
-async def organizations(request: web.Request) -> web.Response:
+async def organizations(_request: web.Request, caller: str) -> web.Response:
     """Answer ``GET /api/Organizations``.
 
     Args:
-        request: The request (authenticated).
+        _request: The request (authenticated).
+        caller: The caller's organisation.
 
     Returns:
-        A JSON array with the organization.
+        A JSON array with the caller's organization.
     """
-    return web.json_response([organization()])
+    return web.json_response([organization(caller)])

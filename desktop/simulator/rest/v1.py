@@ -34,6 +34,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from desktop.simulator.auth.tenancy import owns
+from desktop.simulator.config import PLATFORM_ID
 from desktop.simulator.wire import to_cents
 from desktop.simulator.world.mt4.accounts import Account, group_by_name
 from desktop.simulator.world.mt4.book import NotEnoughMoney, UnknownLogin
@@ -105,18 +107,15 @@ class V1Routes:
 
     async def users_get(self, _request: web.Request, params: dict[str, str]) -> Any:
         """Every account, in login order."""
-        _platform(params)
         page, _more = self._control.book.page_after(0, None)
         return [user_record(account) for account in page]
 
     async def user_record_get(self, _request: web.Request, params: dict[str, str]) -> Any:
         """One account."""
-        _platform(params)
         return user_record(self._account(_int(params["login"], "login")))
 
     async def trade_transaction(self, request: web.Request, params: dict[str, str]) -> Any:
         """A balance or credit operation (``BrBalance``); other types are not simulated."""
-        _platform(params)
         body = await _json(request)
         if str(body.get("tradeTransactionType", "")).strip().lower() not in ("brbalance", "83"):
             raise V1Failure("MT4Error", "Only BrBalance is simulated on the v1 API.", "TradeDisable")
@@ -137,7 +136,6 @@ class V1Routes:
 
     async def user_record_new(self, request: web.Request, params: dict[str, str]) -> Any:
         """Create an account from at least ``group`` and ``name``; the login is the next free one."""
-        _platform(params)
         body = await _json(request)
         group, name = str(body.get("group") or ""), str(body.get("name") or "")
         if not group or not name:
@@ -158,8 +156,9 @@ class V1Routes:
 
 
 def _guarded(handler: Callable[[web.Request, dict[str, str]], Awaitable[Any]]) -> Handler:
-    async def run(request: web.Request, params: dict[str, str], _claims: Any) -> web.Response:
+    async def run(request: web.Request, params: dict[str, str], claims: Any) -> web.Response:
         try:
+            _platform(params, claims)  # before the body is read or any state is touched
             return envelope(await handler(request, params))
         except V1Failure as failure:
             return envelope(failure=failure)
@@ -167,10 +166,11 @@ def _guarded(handler: Callable[[web.Request, dict[str, str]], Awaitable[Any]]) -
     return run
 
 
-def _platform(params: dict[str, str]) -> None:
-    from desktop.simulator.config import PLATFORM_ID
-
-    if params.get("tradePlatform", "").lower() != PLATFORM_ID.lower():
+def _platform(params: dict[str, str], claims: Any) -> None:
+    """Refuse a platform that is not this server's MT4 one or not the caller's organisation's."""
+    platform = params.get("tradePlatform", "").strip().lower()
+    organization = getattr(claims, "organization", None)
+    if platform != PLATFORM_ID or organization is None or not owns(organization, platform):
         raise V1Failure("Forbidden", "No access to this trade platform.")
 
 

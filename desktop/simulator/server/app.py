@@ -21,8 +21,9 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from desktop.simulator.auth import endpoint as oauth
 from desktop.simulator.auth import tokens as auth
-from desktop.simulator.config import HUB_PATH, PLATFORM_ID, SimConfig
+from desktop.simulator.config import HUB_PATH, LOOPBACK_HOSTS, PLATFORM_ID, SimConfig
 from desktop.simulator.control import api as control_api
 from desktop.simulator.control.state import LoggedRequest, SimControl
 from desktop.simulator.http.listener import Listener, bind
@@ -37,6 +38,7 @@ _T = TypeVar("_T")
 Handler = Callable[[web.Request, dict[str, str], "auth.TokenClaims | None"], Awaitable[web.StreamResponse]]
 _CONTROL = web.AppKey("control", SimControl)
 _ROUTER = web.AppKey("router", Router[Handler])
+_HOSTS = web.AppKey("hosts", frozenset[str])
 
 
 def build_router(control: SimControl) -> Router[Handler]:
@@ -51,21 +53,21 @@ def build_router(control: SimControl) -> Router[Handler]:
     router: Router[Handler] = Router()
 
     async def discovery(request: web.Request, _p: dict[str, str], _c: auth.TokenClaims | None) -> web.Response:
-        return web.json_response(auth.discovery_document(request))
+        return web.json_response(oauth.discovery_document(request, control.issuer))
 
     async def jwks(_r: web.Request, _p: dict[str, str], _c: auth.TokenClaims | None) -> web.Response:
         return web.json_response(control.issuer.jwks())
 
     async def token(request: web.Request, _p: dict[str, str], _c: auth.TokenClaims | None) -> web.Response:
-        return await auth.token_endpoint(request, control.issuer)
+        return await oauth.token_endpoint(request, control.issuer)
 
     async def unversioned(
-        fn: Callable[[web.Request], Awaitable[web.Response]],
+        fn: Callable[[web.Request, str], Awaitable[web.Response]],
         request: web.Request,
         _p: dict[str, str],
-        _c: auth.TokenClaims | None,
+        claims: auth.TokenClaims | None,
     ) -> web.Response:
-        return await fn(request)
+        return await fn(request, claims.organization if claims is not None else "")
 
     async def negotiate(request: web.Request, _p: dict[str, str], _c: auth.TokenClaims | None) -> web.Response:
         return await control.hub.negotiate_endpoint(request)
@@ -123,6 +125,31 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     return await match.route.handler(request, match.params, claims)
 
 
+def _host_allowed(host: str, allowed: frozenset[str]) -> bool:
+    name = host.strip().lower()
+    if name.startswith("["):  # [::1]:port
+        name = name[1 : name.find("]")] if "]" in name else name
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    return name in allowed or name.endswith(".localhost")
+
+
+@web.middleware
+async def _host_filter(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Refuse a request whose ``Host`` names neither the bound address nor loopback.
+
+    A web page that rebinds its own DNS name to 127.0.0.1 reaches this port with its own
+    name in ``Host``; refusing it (as ASP.NET Core's host filtering does, HTTP 400) keeps
+    such a page from using the public demo credentials against a running simulator.
+    """
+    allowed: frozenset[str] = request.app[_HOSTS]
+    if not _host_allowed(request.headers.get("Host", ""), allowed):
+        return web.Response(status=400, text="Bad Request - Invalid Hostname", content_type="text/html")
+    return await handler(request)
+
+
 def _short(name: str, value: str) -> str:
     return value[:20] + "…" if name.lower() == "authorization" and len(value) > 20 else value
 
@@ -151,7 +178,9 @@ def build_app(control: SimControl) -> web.Application:
     Returns:
         The application (not yet running).
     """
-    app = web.Application(middlewares=[_log_requests], client_max_size=4 * 1024 * 1024)
+    app = web.Application(middlewares=[_host_filter, _log_requests], client_max_size=4 * 1024 * 1024)
+    config = control.config
+    app[_HOSTS] = frozenset(h.strip("[]").lower() for h in (*LOOPBACK_HOSTS, config.host, *config.allowed_hosts))
     app[_CONTROL] = control
     app[_ROUTER] = build_router(control)
     app.router.add_route("*", "/{tail:.*}", _dispatch)
@@ -177,8 +206,7 @@ class RunningSimulator:
         self.control = control
         self.host = host
         self.port = port
-        shown = f"[{host}]" if ":" in host else host
-        self.url = f"http://{shown}:{port}"
+        self.url = _base_url(host, port)
         self._runner = runner
         self._pump = pump
         self._closed = False
@@ -226,11 +254,18 @@ async def start(config: SimConfig | None = None) -> RunningSimulator:
         sock.close()
         await runner.cleanup()
         raise
-    control.faults.listener = Listener(runner, site, config.host, sock.getsockname()[1])
+    port = sock.getsockname()[1]
+    control.issuer.issuer_url = config.issuer or _base_url(config.host, port)
+    control.faults.listener = Listener(runner, site, config.host, port)
     pump = TickPump(control)
     pump.start()
     control.hub.start()
-    return RunningSimulator(control, runner, pump, config.host, sock.getsockname()[1])
+    return RunningSimulator(control, runner, pump, config.host, port)
+
+
+def _base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 class SimulatorThread:

@@ -22,8 +22,9 @@ import uuid
 
 from aiohttp import web
 
+from desktop.simulator.auth.tenancy import owns
 from desktop.simulator.auth.tokens import TokenClaims
-from desktop.simulator.config import ORGANIZATION_ID, PLATFORM_ID
+from desktop.simulator.config import PLATFORM_ID
 from desktop.simulator.rest.pipeline import execution
 from desktop.simulator.rest.pipeline.envelope import (
     APPLIED_TIMEOUT_HEADER,
@@ -77,7 +78,7 @@ def check_platform(raw: str, claims: TokenClaims | None = None, platform_id: str
         raise ApiFailure.validation(f"The value '{raw}' is not a valid trade platform id.") from None
     if value != platform_id:
         raise ApiFailure.forbidden(f"No access to trade platform {value}.")
-    if claims is not None and claims.organization != ORGANIZATION_ID:
+    if claims is not None and not owns(claims.organization, value):
         raise ApiFailure.forbidden(f"The client '{claims.client_id}' has no access to trade platform {value}.")
 
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
+from desktop.simulator.config import MT5_PLATFORM_ID as MT5_PLATFORM_ID  # re-exported: its home was here
 from desktop.simulator.world.mt4.margin import MarginState, Prices, convert, level_of, position_margin, position_profit
 
 #: The MT5 trade platform (stable GUID).
-MT5_PLATFORM_ID = "b7a64d2e-91c3-4f5a-8e20-6c1d9f3a7b05"
 MT5_PLATFORM_NAME = "Dealer Desk Demo MT5"
 MT5_MANAGER_LOGIN = 1000
 FIRST_MT5_LOGIN = 3_000_000_001
