@@ -9,6 +9,8 @@ Imports: the standard library and desktop.domain.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from desktop.domain.comments import comment_with_reference, reference_for
 from desktop.domain.models import Account, BalanceKind, BalanceOperation
 from desktop.domain.operations import Expectation, Operation, Review
@@ -48,14 +50,28 @@ def balance_write(balance: BalanceOperation, *, supersedes: str | None = None) -
     )
 
 
-def balance_review(balance: BalanceOperation, operation: Operation, account: Account | None) -> Review:
-    """Before and after of the figure the operation moves, with the warnings the operator must see."""
-    credit = balance.kind.trade_command == "Credit"
+def balance_kind(operation: Operation) -> BalanceKind:
+    """The kind of a balance operation, from its type name.
+
+    Raises:
+        ValueError: ``operation`` is not a balance operation.
+    """
+    prefix, _, name = operation.type.partition(".")
+    if prefix != "balance":
+        raise ValueError(f"{operation.type} is not a balance operation")
+    return BalanceKind(name)
+
+
+def balance_review(operation: Operation, account: Account | None) -> Review:
+    """Before and after of the figure a balance operation moves, with the warnings the operator must see."""
+    kind = balance_kind(operation)
+    credit = kind.trade_command == "Credit"
     figure = "Credit" if credit else "Balance"
     if account is None:
-        return Review(operation, figure, None, None, (unlisted_login_text(balance.login),))
+        return Review(operation, figure, None, None, (unlisted_login_text(operation.login),))
+    signed = operation.expect.amount or Decimal(0)
     before = account.credit if credit else account.balance
-    return Review(operation, figure, before, before + balance.signed_amount, _warnings(balance, account))
+    return Review(operation, figure, before, before + signed, _warnings(kind, abs(signed), account))
 
 
 def unlisted_login_text(login: int) -> str:
@@ -63,12 +79,12 @@ def unlisted_login_text(login: int) -> str:
     return f"Login {login} is not in the account list; the trade server will refuse it if it does not exist."
 
 
-def _warnings(balance: BalanceOperation, account: Account) -> tuple[str, ...]:
-    if balance.kind == BalanceKind.WITHDRAWAL and balance.amount > account.free_margin:
+def _warnings(kind: BalanceKind, amount: Decimal, account: Account) -> tuple[str, ...]:
+    if kind == BalanceKind.WITHDRAWAL and amount > account.free_margin:
         return (
             f"This is more than the free margin ({account.free_margin:,.2f}). "
             "The server will most likely refuse it (TradeNoMoney).",
         )
-    if balance.kind == BalanceKind.CREDIT_OUT and balance.amount > account.credit:
+    if kind == BalanceKind.CREDIT_OUT and amount > account.credit:
         return (f"This is more than the account's credit ({account.credit:,.2f}).",)
     return ()
