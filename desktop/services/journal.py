@@ -229,8 +229,11 @@ class OperationsJournal:
         Raises:
             JournalError: the file cannot be read.
         """
+        return self._select("", ())
+
+    def _select(self, where: str, params: tuple[str, ...]) -> Iterator[JournalRow]:
         try:
-            cursor = self._db.execute(f"SELECT {_COLUMNS} FROM journal ORDER BY seq")
+            cursor = self._db.execute(f"SELECT {_COLUMNS} FROM journal {where} ORDER BY seq", params)
             for seq, *text in cursor:
                 yield JournalRow(int(seq), *(str(value) for value in text))
         except sqlite3.Error as exc:
@@ -246,8 +249,18 @@ class OperationsJournal:
         return [_with_successor(e, successors.get(e.key)) for e in entries]
 
     def entry(self, key: str) -> JournalEntry | None:
-        """The operation with idempotency key ``key``, or ``None``."""
-        return next((e for e in self.entries() if e.key == key), None)
+        """The operation with idempotency key ``key``, or ``None`` (reads only its own rows)."""
+        folds: dict[str, _Fold] = {}
+        for row in self._select("WHERE key = ?", (key,)):
+            _fold_row(folds, row)
+        fold = folds.get(key)
+        if fold is None:
+            return None
+        # Canonical JSON makes the link of a successor findable as text.
+        pattern = f'%"supersedes":{encode_data({"k": key})[5:-1]}%'
+        candidates = self._select("WHERE kind = 'intent' AND data LIKE ?", (pattern,))
+        successor = next((row.key for row in candidates if row.values.get("supersedes") == key), None)
+        return _with_successor(_entry(fold), successor)
 
     def unresolved(self) -> list[JournalEntry]:
         """Operations still ``pending`` or ``unknown``: what start-up recovery reconciles."""

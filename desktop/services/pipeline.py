@@ -31,6 +31,14 @@ proven absent -> ``not_applied``, and :meth:`WritePipeline.renew` then gives the
 under a new key, linked to the first (the "Send as a new operation" choice, submitted like
 any operation); neither -> stays ``unknown``.
 
+Limits, said plainly. "Proven absent" rests on two facts: the history read succeeded with
+every row readable, and the server can no longer apply the operation, because its window
+for the key is over (an operation the server answered ``OutcomeUnknown`` keeps its key an
+hour, and the pipeline then waits that hour). A send whose connection was cut before even
+the deadline answer arrived is treated like a timely one (one minute); a server that kept
+such an operation running for longer than that would defeat the proof. History is read two
+days around the operation, since MT4 server time need not be UTC (contract §7.14).
+
 How to read entries. ``pipeline.journal`` is the :class:`~desktop.services.journal.OperationsJournal`:
 ``entries()``, ``entry(key)``, ``unresolved()``, ``verify()``; the signal ``changed(str)``
 carries the key of every operation whose journal rows changed.
