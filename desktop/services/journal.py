@@ -27,6 +27,7 @@ Imports: the standard library, platformdirs and desktop.domain.
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -43,6 +44,7 @@ from desktop.domain.journal_rows import (
     GENESIS,
     ChainBreak,
     JournalRow,
+    RowFormatError,
     encode_data,
     first_break,
     parse_utc,
@@ -50,6 +52,8 @@ from desktop.domain.journal_rows import (
     utc_text,
 )
 from desktop.domain.operations import Attempt, Expectation, Operation, OperationState, Outcome
+
+_log = logging.getLogger(__name__)
 
 DATA_DIR_ENV = "DEALER_DESK_DATA_DIR"
 JOURNAL_FILE = "journal.sqlite3"
@@ -240,11 +244,11 @@ class OperationsJournal:
             raise JournalError(f"The operations journal {self.path} cannot be read: {exc}") from exc
 
     def entries(self) -> list[JournalEntry]:
-        """Every operation with its current state, oldest first."""
+        """Every operation with its current state, oldest first (unreadable rows are skipped and logged)."""
         folds: dict[str, _Fold] = {}
         for row in self.rows():
             _fold_row(folds, row)
-        entries = [_entry(fold) for fold in folds.values()]
+        entries = [entry for entry in map(_entry_or_none, folds.values()) if entry is not None]
         successors = {e.operation.supersedes: e.key for e in entries if e.operation.supersedes}
         return [_with_successor(e, successors.get(e.key)) for e in entries]
 
@@ -254,13 +258,14 @@ class OperationsJournal:
         for row in self._select("WHERE key = ?", (key,)):
             _fold_row(folds, row)
         fold = folds.get(key)
-        if fold is None:
+        entry = _entry_or_none(fold) if fold is not None else None
+        if entry is None:
             return None
         # Canonical JSON makes the link of a successor findable as text.
         pattern = f'%"supersedes":{encode_data({"k": key})[5:-1]}%'
         candidates = self._select("WHERE kind = 'intent' AND data LIKE ?", (pattern,))
         successor = next((row.key for row in candidates if row.values.get("supersedes") == key), None)
-        return _with_successor(_entry(fold), successor)
+        return _with_successor(entry, successor)
 
     def unresolved(self) -> list[JournalEntry]:
         """Operations still ``pending`` or ``unknown``: what start-up recovery reconciles."""
@@ -268,16 +273,42 @@ class OperationsJournal:
 
     def verify(self) -> VerifyReport:
         """Check every row's hash and its link to the previous row."""
-        count = 0
         try:
             rows = list(self.rows())
-            count = len(rows)
-            return VerifyReport(self.path, count, first_break(rows))
         except JournalError as exc:
-            return VerifyReport(self.path, count, error=str(exc))
+            return self._unreadable_report(exc)
+        return VerifyReport(self.path, len(rows), first_break(rows))
+
+    def _unreadable_report(self, exc: JournalError) -> VerifyReport:
+        """The file cannot be read whole: name the first row that cannot be read on its own, if any."""
+        try:
+            last = int(self._db.execute("SELECT max(seq) FROM journal").fetchone()[0] or 0)
+            for seq in range(1, last + 1):
+                try:
+                    self._db.execute(f"SELECT {_COLUMNS} FROM journal WHERE seq = ?", (seq,)).fetchone()
+                except sqlite3.Error as row_exc:
+                    return VerifyReport(self.path, seq - 1, ChainBreak(seq, f"the row cannot be read ({row_exc})"))
+        except sqlite3.Error:
+            pass
+        return VerifyReport(self.path, 0, error=str(exc))
 
 
 def _fold_row(folds: dict[str, _Fold], row: JournalRow) -> None:
+    try:
+        _fold_one(folds, row)
+    except (RowFormatError, KeyError, TypeError, ValueError) as exc:
+        _log.error("journal row %d cannot be read (%s); run 'dealer-desk journal verify'", row.seq, exc)
+
+
+def _entry_or_none(fold: _Fold) -> JournalEntry | None:
+    try:
+        return _entry(fold)
+    except (RowFormatError, KeyError, TypeError, ValueError) as exc:
+        _log.error("journal entry %s cannot be read (%s); run 'dealer-desk journal verify'", fold.intent.key, exc)
+        return None
+
+
+def _fold_one(folds: dict[str, _Fold], row: JournalRow) -> None:
     if row.kind == "intent":
         folds[row.key] = _Fold(row, last=row)
         return
@@ -348,7 +379,10 @@ def export_csv(journal: OperationsJournal, path: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
         for row in journal.rows():
-            values = row.values
+            try:
+                values = row.values
+            except RowFormatError:
+                values = {}
             if row.kind == "intent":
                 intents[row.key] = values
             intent = intents.get(row.key, {})

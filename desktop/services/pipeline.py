@@ -186,7 +186,10 @@ class WritePipeline:
             created = entry.created_at.timestamp()
             unknown_at = entry.last_unknown_answer_at
             last_unknown = unknown_at.timestamp() if unknown_at else None
-            if self._clock() < self.policy.safe_until(created, last_unknown) and not self._stopping.is_set():
+            if self._clock() < self.policy.safe_until(created, last_unknown):
+                # Inside the key window the server may still apply it: never judge by history here.
+                if self._stopping.is_set():
+                    return entry.outcome or _unknown(key, "Not checked: the app is closing.")
                 return await self._settle(entry.operation, created, len(entry.attempts), last_unknown)
             outcome = await self._check_history(entry)
             return self._finish(outcome, entry.state)

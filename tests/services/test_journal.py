@@ -112,3 +112,17 @@ def test_export_writes_one_line_per_row(journal: OperationsJournal, tmp_path: Pa
     assert lines[1]["manager_code"] == "TradeNoMoney"
     assert lines[0]["summary"] == "Deposit +100.00 on 100001"
     assert {line["operator"] for line in lines} == {"ann"}
+
+
+def test_an_unreadable_row_is_skipped_by_readers_and_named_by_verify(journal: OperationsJournal) -> None:
+    good = balance_write(deposit())
+    journal.record_intent("ann", "p", good)
+    journal._db.execute(
+        "INSERT INTO journal (seq, at, operator, key, kind, data, prev, hash) VALUES (2, 'x', 'eve', 'k', 'intent',"
+        " 'not json', 'p', 'h')"
+    )
+    assert [e.key for e in journal.entries()] == [good.key]
+    assert journal.entry("k") is None
+    report = journal.verify()
+    assert report.broken is not None
+    assert report.broken.seq == 2
