@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.app.desk import Desk
 from desktop.client.rest import TRADE_TIMEOUT_S
+from desktop.services.tasks import TaskOwner
 
 _log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Shutdown:
         self._bound_s = bound_s
         self._desk: Desk | None = None
         self._signals = 0
+        self._tasks = TaskOwner()
         self._waiting: asyncio.Task[None] | None = None
 
     def attach(self, desk: Desk) -> None:
@@ -57,7 +59,7 @@ class Shutdown:
             _close_all_windows()
             return
         if self._waiting is None or self._waiting.done():
-            self._waiting = asyncio.get_running_loop().create_task(self._close_when_answered(desk))
+            self._waiting = self._tasks.spawn("close-when-answered", self._close_when_answered(desk))
 
     async def _close_when_answered(self, desk: Desk) -> None:
         pipeline = desk.workstation.pipeline
