@@ -14,7 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.services.journal import JournalError, OperationsJournal, default_journal_path, export_csv
+from desktop.services.journal import JournalError, OperationsJournal, default_journal_path
+from desktop.services.journal_export import export_csv
 
 EXIT_OK, EXIT_BROKEN, EXIT_UNREADABLE = 0, 1, 2
 

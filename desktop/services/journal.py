@@ -15,7 +15,7 @@ row each time a state is reached. The operator is part of every row.
 Reading. :meth:`OperationsJournal.entries` folds the rows into one :class:`JournalEntry`
 per operation with its current state (the last ``outcome`` row, ``pending`` without one);
 :meth:`OperationsJournal.unresolved` lists those still ``pending`` or ``unknown``;
-:meth:`OperationsJournal.verify` checks the chain; :func:`export_csv` writes the audit trail.
+:meth:`OperationsJournal.verify` checks the chain; ``journal_export.export_csv`` writes the audit trail.
 
 All calls are synchronous and short (a few milliseconds with fsync); they run on the
 asyncio loop's thread. Several processes of one user may share the file: every append is
@@ -26,7 +26,6 @@ Imports: the standard library, platformdirs and desktop.domain.
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import sqlite3
@@ -363,37 +362,3 @@ def _with_successor(entry: JournalEntry, successor: str | None) -> JournalEntry:
     if successor is None:
         return entry
     return JournalEntry(**{**entry.__dict__, "superseded_by": successor})
-
-
-EXPORT_COLUMNS = (
-    "seq", "at", "operator", "key", "kind", "type", "login", "summary", "state", "ticket", "activity_id",
-    "code", "manager_code", "detail", "data", "hash",
-)  # fmt: skip
-
-
-def export_csv(journal: OperationsJournal, path: Path) -> int:
-    """Write the audit trail, one line per journal row with its main fields spelled out; return the rows."""
-    intents: dict[str, dict[str, Any]] = {}
-    count = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in journal.rows():
-            try:
-                values = row.values
-            except RowFormatError:
-                values = {}
-            if row.kind == "intent":
-                intents[row.key] = values
-            intent = intents.get(row.key, {})
-            writer.writerow(
-                [
-                    row.seq, row.at, row.operator, row.key, row.kind, intent.get("type", ""),
-                    intent.get("login", ""), intent.get("summary", ""), values.get("state", values.get("result", "")),
-                    values.get("ticket") or "", values.get("activity_id") or "", values.get("code") or "",
-                    values.get("manager_code") or "", values.get("detail") or values.get("message") or "",
-                    row.data, row.hash,
-                ]
-            )  # fmt: skip
-            count += 1
-    return count

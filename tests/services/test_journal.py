@@ -12,7 +12,8 @@ import pytest
 from desktop.domain.balance_ops import balance_write
 from desktop.domain.models import BalanceKind, BalanceOperation
 from desktop.domain.operations import Attempt, OperationState, Outcome, new_key
-from desktop.services.journal import OperationsJournal, default_journal_path, export_csv
+from desktop.services.journal import OperationsJournal, default_journal_path
+from desktop.services.journal_export import export_csv
 
 
 def deposit(amount: str = "100.00") -> BalanceOperation:
