@@ -2,6 +2,7 @@
 
 import gc
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 # Without a display and without this, creating the QApplication aborts the process (rc 134)
 # and pytest's capture swallows Qt's explanation (stack-notes §1.3).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The operations journal and the operator name of every app started by the tests (also as a
+# child process) live in a throw-away directory, never in the user's own data directory.
+os.environ.setdefault("DEALER_DESK_DATA_DIR", tempfile.mkdtemp(prefix="dealer-desk-tests-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

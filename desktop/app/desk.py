@@ -42,13 +42,17 @@ class Desk:
         await self.workstation.aclose()
 
 
-async def open_desk(credentials: Credentials, config: AppConfig, settings: QSettings | None) -> Desk:
+async def open_desk(
+    credentials: Credentials, config: AppConfig, settings: QSettings | None, *, operator: str | None = None
+) -> Desk:
     """Build the window, then start the workstation (the window must see its first signals).
+
+    ``operator`` is recorded with every write (default: the OS user name).
 
     Raises:
         DesktopError: the session could not open; nothing is left running.
     """
-    workstation = Workstation(credentials, config)
+    workstation = Workstation(credentials, config, operator=operator)
     window = MainWindow(workstation, settings=settings)
     try:
         await workstation.start()
@@ -65,6 +69,8 @@ async def connect_interactively(
     settings: QSettings | None,
     prefill: Credentials | None,
     first_error: DesktopError | None = None,
+    *,
+    operator: str | None = None,
 ) -> Desk | None:
     """Ask for credentials until a session opens; ``None`` if the user cancels.
 
@@ -78,7 +84,7 @@ async def connect_interactively(
 
     async def try_connect(credentials: Credentials) -> None:
         try:
-            desk = await open_desk(credentials, config, settings)
+            desk = await open_desk(credentials, config, settings, operator=operator)
         except DesktopError as exc:
             _log.warning("connecting failed: %s", exc)
             dialog.show_failure(exc)

@@ -1,6 +1,10 @@
 """``--smoke``: prove the whole path works, print one ``SMOKE OK`` line, exit.
 
-Imports: PySide6, the standard library, desktop.app.
+With ``--smoke-deposit AMOUNT`` the run also makes one deposit on the first account through
+the normal path: the balance dialog (form, review, confirm), the write pipeline and the
+journal; the line then carries its state and ticket. Anything but ``applied`` fails the run.
+
+Imports: PySide6, the standard library, desktop.app, desktop.domain, desktop.ui.
 """
 
 from __future__ import annotations
@@ -10,10 +14,23 @@ import time
 from pathlib import Path
 
 from desktop.app.desk import Desk
+from desktop.domain.models import BalanceKind
+from desktop.domain.operations import OperationState
+from desktop.ui.dialogs.balance import BalanceDialog, Step
+
+SMOKE_COMMENT = "smoke"
 
 
-async def run_smoke(desk: Desk, screenshot: Path | None, timeout_s: float, settle_s: float, launched_at: float) -> int:
-    """Wait for the first quote and the accounts, optionally grab the window, report.
+async def run_smoke(
+    desk: Desk,
+    screenshot: Path | None,
+    timeout_s: float,
+    settle_s: float,
+    launched_at: float,
+    *,
+    deposit: str | None = None,
+) -> int:
+    """Wait for the first quote and the accounts, optionally deposit and grab the window, report.
 
     ``launched_at`` is the ``time.monotonic()`` of the command's start: the line reports how
     long the window took to show quotes and accounts from there. ``settle_s`` is how long the
@@ -25,18 +42,59 @@ async def run_smoke(desk: Desk, screenshot: Path | None, timeout_s: float, settl
     started = time.monotonic()
     deadline = started + timeout_s
     while workstation.book.total_ticks == 0 or len(workstation.accounts) == 0:
-        if time.monotonic() > deadline:
-            print(f"SMOKE FAILED: after {timeout_s:.0f} s: {_figures(desk)}")
+        if time.monotonic() > deadline or not window.isVisible():
+            print(f"SMOKE FAILED: after {time.monotonic() - started:.0f} s: {_figures(desk)}")
             return 2
         await asyncio.sleep(0.05)
     ready_s = time.monotonic() - launched_at
+    deposited = ""
+    if deposit is not None:
+        deposited, code = await _deposit(desk, deposit, deadline)
+        if code:
+            print(f"SMOKE FAILED: deposit {deposited} {_figures(desk)}", flush=True)
+            return code
     await asyncio.sleep(settle_s)
     if screenshot is not None and not window.grab().save(str(screenshot)):
         print(f"SMOKE FAILED: could not write {screenshot}")
         return 3
     shown = f" screenshot={screenshot}" if screenshot else ""
-    print(f"SMOKE OK {_figures(desk)} ready_s={ready_s:.2f}{shown}", flush=True)
+    print(f"SMOKE OK {_figures(desk)} ready_s={ready_s:.2f}{deposited}{shown}", flush=True)
     return 0
+
+
+async def _deposit(desk: Desk, amount: str, deadline: float) -> tuple[str, int]:
+    """Deposit ``amount`` on the first account as an operator would; the line's words and an exit code."""
+    account = desk.workstation.accounts.all()[0]
+    dialog = desk.window.open_balance_dialog(account.login, BalanceKind.DEPOSIT)
+    try:
+        dialog.form_page.amount_edit.setText(amount)
+        dialog.form_page.comment_edit.setText(SMOKE_COMMENT)
+        dialog.form_page.review_button.click()
+        if dialog.step != Step.REVIEW:
+            return f"refused by the form: {_form_errors(dialog)!r}", 4
+        dialog.review_page.confirm_button.click()
+        while not _answered(dialog):
+            if time.monotonic() > deadline + 60 or not desk.window.isVisible():
+                return "still unanswered", 5
+            await asyncio.sleep(0.05)
+        operation = dialog.operation
+        assert operation is not None
+        entry = desk.workstation.journal.entry(operation.key)
+        state = entry.state if entry is not None else OperationState.PENDING
+        ticket = entry.outcome.ticket if entry is not None and entry.outcome is not None else None
+        words = f" deposit={state.value} ticket={ticket or '-'} login={account.login} amount={amount}"
+        return words, 0 if state is OperationState.APPLIED else 6
+    finally:
+        dialog.close()
+
+
+def _answered(dialog: BalanceDialog) -> bool:
+    return dialog.step == Step.RESULT
+
+
+def _form_errors(dialog: BalanceDialog) -> str:
+    form = dialog.form_page
+    return " ".join(label.text() for label in (form.login_error, form.amount_error, form.comment_error) if label.text())
 
 
 def _figures(desk: Desk) -> str:

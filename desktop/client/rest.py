@@ -10,12 +10,16 @@ Imports: httpx, cplugin_webapi_sdk, desktop.client, desktop.config, desktop.doma
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import httpx
 from cplugin_webapi_sdk import CPluginWebApiAsyncClient, unwrap, unwrap_with_meta
+from cplugin_webapi_sdk._generated.api.mt4_v_2_history import (
+    get_api_v_2_mt4_trade_platform_trades_user_history_login as trades_user_history,
+)
 from cplugin_webapi_sdk._generated.api.mt4_v_2_margins import (
     get_api_v_2_mt4_trade_platform_margin_level_request_login as margin_level_request,
 )
@@ -33,11 +37,12 @@ from cplugin_webapi_sdk._generated.api.mt4_v_2_users import (
 )
 from cplugin_webapi_sdk._generated.models.mt4_trade_transaction import MT4TradeTransaction
 
-from desktop.client import wire
+from desktop.client import history_wire, wire
 from desktop.client.errors import translated
 from desktop.config import Credentials
 from desktop.domain.errors import InvalidInput
 from desktop.domain.models import Account, BalanceOperation, MarginSnapshot, Quote, SymbolSpec, TradePlatform
+from desktop.domain.operations import HistoryRecord
 
 USERS_PAGE = 1000
 TRADE_TIMEOUT_S = 5.0
@@ -154,6 +159,32 @@ class WebApi:
             )
             data, meta = unwrap_with_meta(raw)
         return int(data.get("order") or 0), meta.activity_id if meta else None
+
+    async def send_write(self, endpoint: str, body: Mapping[str, Any], key: str) -> tuple[int, str | None]:
+        """Send one write of the write pipeline with ``Idempotency-Key: key``; return ticket and activity id.
+
+        Only ``TradeTransaction`` exists so far; the body goes out exactly as given.
+        """
+        if endpoint != "TradeTransaction":
+            raise InvalidInput(f"No write endpoint {endpoint!r}.")
+        payload = MT4TradeTransaction.from_dict(dict(body))
+        async with translated(f"Sending {endpoint}"):
+            raw = await self._sdk.mt4.raw(
+                trade_transaction,
+                idempotency_key=key,
+                request_timeout=TRADE_TIMEOUT_S,
+                trade_platform=self._tp(),
+                body=payload,
+            )
+            data, meta = unwrap_with_meta(raw)
+        return int(data.get("order") or 0), meta.activity_id if meta else None
+
+    async def account_history(self, login: int, start: datetime, end: datetime) -> tuple[list[HistoryRecord], int]:
+        """``TradesUserHistory``: the account's closed records, and how many rows could not be read."""
+        rows = await self._call(
+            f"Reading the history of {login}", trades_user_history, login=login, from_time=start, to_time=end
+        )
+        return history_wire.history_records(rows)
 
     async def aclose(self) -> None:
         """Close the SDK's HTTP client."""

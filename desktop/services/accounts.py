@@ -1,5 +1,9 @@
 """AccountService: the account grid's data and the operator's balance operations.
 
+Balance operations go through the one write pipeline (:mod:`desktop.services.pipeline`):
+:meth:`AccountService.prepare` validates and builds the write, :meth:`AccountService.review`
+shows it, :meth:`AccountService.submit` journals, sends and settles it.
+
 Imports: desktop.client, desktop.domain, desktop.services, psygnal, the standard library.
 """
 
@@ -8,29 +12,32 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from psygnal import Signal
 
 from desktop.client.rest import WebApi
-from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, check_comment, parse_amount
-from desktop.domain.errors import ApiFailure, DesktopError, InvalidInput, ServerUnreachable
-from desktop.domain.models import (
-    Account,
-    AccountChange,
-    BalanceKind,
-    BalanceOperation,
-    BalanceReceipt,
-    MarginSnapshot,
-)
+from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, parse_amount
+from desktop.domain.balance_ops import balance_review, balance_write
+from desktop.domain.comments import check_operator_comment
+from desktop.domain.errors import DesktopError, InvalidInput
+from desktop.domain.models import Account, AccountChange, BalanceKind, BalanceOperation, MarginSnapshot
+from desktop.domain.operations import Operation, OperationState, Outcome, Review, new_key
+from desktop.services.pipeline import WritePipeline
 from desktop.services.tasks import TaskOwner
 
 _log = logging.getLogger(__name__)
 
-SEND_ATTEMPTS = 3
-"""How often one balance operation is sent when its outcome stays unknown (same key each time)."""
+
+@dataclass(frozen=True)
+class BalanceResult:
+    """How a balance operation ended, with the account as re-read after it (``None`` if unreadable)."""
+
+    outcome: Outcome
+    account: Account | None
+    at: datetime
 
 
 class AccountService:
@@ -50,15 +57,15 @@ class AccountService:
         self,
         api: WebApi,
         tasks: TaskOwner,
+        pipeline: WritePipeline,
         *,
         refresh_s: float = 2.0,
         max_amount: Decimal = DEFAULT_MAX_AMOUNT,
-        retry_delay_s: float = 0.5,
     ) -> None:
         self._api = api
         self._tasks = tasks
+        self._pipeline = pipeline
         self._refresh_s = refresh_s
-        self._retry_delay_s = retry_delay_s
         self.max_amount = max_amount
         self._accounts: dict[int, Account] = {}
         self._early: list[AccountChange | MarginSnapshot] | None = []
@@ -86,44 +93,51 @@ class AccountService:
     def __len__(self) -> int:
         return len(self._accounts)
 
-    def prepare(self, login: int, kind: BalanceKind, amount_text: str, comment: str) -> BalanceOperation:
-        """Check an operator's input and turn it into an operation with a fresh idempotency key.
+    def prepare(self, login: int, kind: BalanceKind, amount_text: str, comment: str) -> Operation:
+        """Check an operator's input and turn it into the write that will be sent, with a fresh key.
+
+        The comment is the operator's own text; the operation's reference is appended to it
+        (:mod:`desktop.domain.comments`), so the review shows the comment exactly as sent.
 
         Raises:
             InvalidInput: what to fix; nothing is sent.
         """
         amount = parse_amount(amount_text, self.max_amount)
-        checked_comment = check_comment(comment)
+        checked_comment = check_operator_comment(comment)
         if login < 1:
             raise InvalidInput("Choose an account.")
-        return BalanceOperation(login, kind, amount, checked_comment, f"dd-{uuid.uuid4().hex}")
+        return balance_write(BalanceOperation(login, kind, amount, checked_comment, new_key()))
 
-    async def submit(self, operation: BalanceOperation) -> BalanceReceipt:
-        """Send ``operation`` and return the server's receipt with the account as it is now.
+    def review(self, operation: Operation) -> Review:
+        """What the operator confirms: the exact write and the figure before and after it."""
+        return balance_review(operation, self._accounts.get(operation.login))
 
-        A lost answer, an ``OutcomeUnknown`` or a ``Busy`` (not started) is sent again with the
-        same idempotency key, so the server applies the operation at most once. Sending the same ``operation``
-        object again later (the dialog's "Send again") is equally safe.
+    async def submit(self, operation: Operation) -> BalanceResult:
+        """Send ``operation`` through the write pipeline; return its outcome and the account as it is now.
+
+        Never raises for a server answer: refused and unknown are outcomes (see
+        :mod:`desktop.services.pipeline`). Submitting an operation already sent reconciles it.
 
         Raises:
-            ApiFailure: the server refused it (``NotFound``, ``MT4Error`` …) or its outcome
-                is still unknown after :data:`SEND_ATTEMPTS` sends (``outcome_unknown``).
-            ServerUnreachable: no answer at all after :data:`SEND_ATTEMPTS` sends.
+            JournalError: the operation could not be journaled; nothing was sent.
         """
-        ticket, activity_id = await self._send_until_known(operation)
-        account = await self._reread(operation.login)
-        return BalanceReceipt(operation, ticket, activity_id, account, datetime.now(UTC))
+        return await self._with_account(await self._pipeline.submit(operation), operation.login)
 
-    async def _send_until_known(self, operation: BalanceOperation) -> tuple[int, str | None]:
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                return await self._api.balance(operation)
-            except (ServerUnreachable, ApiFailure) as exc:
-                if not _worth_resending(exc) or attempt == SEND_ATTEMPTS:
-                    raise
-                _log.warning("balance %s: attempt %d unclear (%s); sending again", operation, attempt, exc)
-                await asyncio.sleep(self._retry_delay_s * attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+    async def reconcile(self, operation: Operation) -> BalanceResult:
+        """Settle an operation whose outcome is unknown (same key inside the key window, history after)."""
+        return await self._with_account(await self._pipeline.reconcile(operation.key), operation.login)
+
+    def renew(self, operation: Operation) -> Operation:
+        """The same write under a new key, for an operation proven not applied ("Send as a new operation").
+
+        Raises:
+            ValueError: the operation is not proven not applied, or was already sent again.
+        """
+        return self._pipeline.renew(operation.key)
+
+    async def _with_account(self, outcome: Outcome, login: int) -> BalanceResult:
+        account = await self._reread(login) if outcome.state is OperationState.APPLIED else self.get(login)
+        return BalanceResult(outcome, account, datetime.now(UTC))
 
     async def _reread(self, login: int) -> Account | None:
         try:
@@ -195,17 +209,6 @@ class AccountService:
                 await self.refresh_margins()
             except DesktopError as exc:
                 self.refresh_failed.emit(str(exc))
-
-
-def _worth_resending(exc: ServerUnreachable | ApiFailure) -> bool:
-    """Whether a resend with the same key is safe and useful.
-
-    True for an answer lost, an outcome unknown, or a request never started (``Busy``); a
-    refusal (``MT4Error``, ``NotFound`` …) is final.
-    """
-    if isinstance(exc, ServerUnreachable):
-        return True
-    return exc.outcome_unknown or exc.code == "Busy" or exc.outcome == "not-started"
 
 
 def changed_account(account: Account | None, change: AccountChange) -> Account:

@@ -15,6 +15,9 @@ from desktop.config import AppConfig, Credentials
 from desktop.domain.models import TradePlatform
 from desktop.domain.quote_book import QuoteBook
 from desktop.services.accounts import AccountService
+from desktop.services.journal import OperationsJournal
+from desktop.services.operator import os_user_name
+from desktop.services.pipeline import WritePipeline
 from desktop.services.quotes import QuoteService
 from desktop.services.session import Session
 from desktop.services.tasks import TaskOwner
@@ -23,22 +26,37 @@ from desktop.services.tasks import TaskOwner
 class Workstation:
     """Everything one connected window needs, started and closed together.
 
+    ``pipeline`` is the one write path (every change on the trade server goes through it)
+    and ``journal`` its record; the journal is this OS user's unless one is given.
+
     Signals (on the asyncio loop thread):
         started(TradePlatform): the session is open, symbols and accounts are loaded.
     """
 
     started = Signal(object)
 
-    def __init__(self, credentials: Credentials, config: AppConfig) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        config: AppConfig,
+        *,
+        operator: str | None = None,
+        journal: OperationsJournal | None = None,
+    ) -> None:
         self.config = config
         self.tasks = TaskOwner()
         self.book = QuoteBook(history=config.history)
         self.api = WebApi(credentials, request_timeout_s=config.request_timeout_s)
+        self._owns_journal = journal is None
+        self.journal = journal or OperationsJournal()
+        self.pipeline = WritePipeline(
+            self.api, self.journal, operator=operator or os_user_name(), platform=credentials.trade_platform or ""
+        )
         self.hub = TickHub(self.api.hub_url, self.api.access_token, self.book.apply)
         self.session = Session(self.api)
         self.quotes = QuoteService(self.api, self.hub, self.book, self.tasks)
         self.accounts = AccountService(
-            self.api, self.tasks, refresh_s=config.margins_refresh_s, max_amount=config.max_amount
+            self.api, self.tasks, self.pipeline, refresh_s=config.margins_refresh_s, max_amount=config.max_amount
         )
         self._platform_id = credentials.trade_platform
         self.hub.watch_account_changes(self.accounts.apply_change)
@@ -51,6 +69,7 @@ class Workstation:
             AuthFailed, ServerUnreachable, ApiFailure, InvalidInput: the session could not open.
         """
         platform = await self.session.open(self._platform_id)
+        self.pipeline.platform = platform.id
         await self.quotes.start()
         await self.accounts.load()
         self.started.emit(platform)
@@ -60,3 +79,5 @@ class Workstation:
         """Stop every background task and close the network clients."""
         await self.tasks.aclose()
         await self.api.aclose()
+        if self._owns_journal:
+            self.journal.close()

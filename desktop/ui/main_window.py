@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from desktop.domain.models import BalanceKind, ConnectionState, ConnectionStatus, TradePlatform
 from desktop.ui.charts.tick_chart import TickChart
@@ -44,9 +44,12 @@ class MainWindow(QMainWindow):
 
     Signals (GUI thread):
         closed(): the window closed and its timers are stopped; close the workstation now.
+        close_deferred(): a close was asked while a write is in flight; the window stays open
+            until the application has waited for the answer (desktop.app.shutdown).
     """
 
     closed = Signal()
+    close_deferred = Signal()
 
     def __init__(
         self, workstation: Workstation, parent: QWidget | None = None, *, settings: QSettings | None = None
@@ -208,19 +211,11 @@ class MainWindow(QMainWindow):
     # -- shutdown ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Refuse while a balance operation awaits its answer; otherwise stop timers and close."""
+        """Defer while a write awaits its answer (``close_deferred``); otherwise stop timers and close."""
         if self.accounts.in_flight and not self._closing_down:
             event.ignore()
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                "Balance operation in progress",
-                "A balance operation is being sent. Wait for its result before quitting, "
-                "so you know whether it was applied.",
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
+            self.status.show_event("Closing once the operation in flight is answered…", "warning")
+            self.close_deferred.emit()
             return
         self.shut_down()
         super().closeEvent(event)

@@ -124,9 +124,9 @@ def test_outcome_unknown_deposit_is_applied_exactly_once(
             account = d.workstation.accounts.all()[1]
             sim.call(sim.control.faults.outcome_unknown_next, 1, variant)
             operation = d.workstation.accounts.prepare(account.login, BalanceKind.DEPOSIT, "100.00", "flaky")
-            receipt = await d.workstation.accounts.submit(operation)
-            assert receipt.account is not None
-            assert receipt.account.balance == account.balance + Decimal("100.00")
+            result = await d.workstation.accounts.submit(operation)
+            assert result.account is not None
+            assert result.account.balance == account.balance + Decimal("100.00")
 
     run(arun, scenario)
     assert len(sim.control.requests.matching("TradeTransaction")) == 2
@@ -156,9 +156,9 @@ def test_busy_deposit_is_resent_and_lands_once(
             account = d.workstation.accounts.all()[3]
             sim.call(sim.control.faults.busy_next, 1)
             operation = d.workstation.accounts.prepare(account.login, BalanceKind.DEPOSIT, "5.00", "")
-            receipt = await d.workstation.accounts.submit(operation)
-            assert receipt.account is not None
-            assert receipt.account.balance == account.balance + Decimal("5.00")
+            result = await d.workstation.accounts.submit(operation)
+            assert result.account is not None
+            assert result.account.balance == account.balance + Decimal("5.00")
 
     run(arun, scenario)
 

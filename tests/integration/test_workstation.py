@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from desktop.config import AppConfig, Credentials
-from desktop.domain.errors import ApiFailure, AuthFailed, ServerUnreachable
+from desktop.domain.errors import AuthFailed, ServerUnreachable
 from desktop.domain.models import Account, BalanceKind, ConnectionState
+from desktop.domain.operations import OperationState
 from desktop.services.workstation import Workstation
 from desktop.simulator import SimulatorThread
 from tests.integration.conftest import wait_until
@@ -53,12 +54,13 @@ def test_deposit_changes_balance_once_even_when_sent_twice(credentials: Credenti
             before = ws.accounts.all()[0]
             operation = ws.accounts.prepare(before.login, BalanceKind.DEPOSIT, "100.00", "integration deposit")
             receipt = await ws.accounts.submit(operation)
-            assert receipt.ticket > 0
-            assert receipt.activity_id
+            assert receipt.outcome.state is OperationState.APPLIED
+            assert receipt.outcome.ticket
+            assert receipt.outcome.activity_id
             assert receipt.account is not None
             assert receipt.account.balance == before.balance + Decimal("100.00")
-            again = await ws.accounts.submit(operation)  # same idempotency key
-            assert again.ticket == receipt.ticket
+            again = await ws.accounts.submit(operation)  # already journaled: settled, not sent again
+            assert again.outcome.ticket == receipt.outcome.ticket
             assert again.account is not None
             assert again.account.balance == receipt.account.balance
             updated = ws.accounts.get(before.login)
@@ -69,7 +71,7 @@ def test_deposit_changes_balance_once_even_when_sent_twice(credentials: Credenti
 
     run(scenario())
     deposits = sim.control.requests.matching("TradeTransaction")
-    assert len(deposits) == 2
+    assert len(deposits) == 1
 
 
 def test_withdrawal_above_free_margin_is_refused_with_trade_no_money(credentials: Credentials) -> None:
@@ -80,11 +82,11 @@ def test_withdrawal_above_free_margin_is_refused_with_trade_no_money(credentials
             account = account_with_margin(ws)
             too_much = f"{account.free_margin + Decimal(1000):.2f}"
             operation = ws.accounts.prepare(account.login, BalanceKind.WITHDRAWAL, too_much, "")
-            with pytest.raises(ApiFailure) as caught:
-                await ws.accounts.submit(operation)
-            assert caught.value.code == "MT4Error"
-            assert caught.value.manager_code == "TradeNoMoney"
-            assert caught.value.activity_id
+            outcome = (await ws.accounts.submit(operation)).outcome
+            assert outcome.state is OperationState.REFUSED
+            assert outcome.code == "MT4Error"
+            assert outcome.manager_code == "TradeNoMoney"
+            assert outcome.activity_id
             after = await ws.api.account(account.login)
             assert after.balance == account.balance
         finally:
@@ -99,9 +101,9 @@ def test_unknown_login_is_reported_as_not_found(credentials: Credentials) -> Non
         try:
             await ws.start()
             operation = ws.accounts.prepare(99_999_999, BalanceKind.DEPOSIT, "10", "")
-            with pytest.raises(ApiFailure) as caught:
-                await ws.accounts.submit(operation)
-            assert caught.value.code == "NotFound"
+            outcome = (await ws.accounts.submit(operation)).outcome
+            assert outcome.state is OperationState.REFUSED
+            assert outcome.code == "NotFound"
         finally:
             await ws.aclose()
 

@@ -1,17 +1,24 @@
-"""AccountService against a stub API: the retry rules of money operations."""
+"""AccountService against a stub API: balance operations through the write pipeline, grid merges."""
 
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
 from desktop.client.rest import WebApi
 from desktop.domain.errors import ApiFailure, InvalidInput, ServerUnreachable
-from desktop.domain.models import Account, AccountChange, BalanceKind, BalanceOperation, MarginSnapshot
-from desktop.services.accounts import SEND_ATTEMPTS, AccountService
+from desktop.domain.models import Account, AccountChange, BalanceKind, MarginSnapshot
+from desktop.domain.operations import HistoryRecord, Operation, OperationState
+from desktop.services.accounts import AccountService
+from desktop.services.journal import OperationsJournal
+from desktop.services.pipeline import ResendPolicy, WritePipeline
 from desktop.services.tasks import TaskOwner
 
 
@@ -21,17 +28,20 @@ def make_account(login: int, balance: str = "100.00") -> Account:
 
 
 class ApiStub:
-    """Canned answers; records every balance operation it is sent."""
+    """Canned answers; records every write it is sent (the pipeline's TradeServer and the reads)."""
 
     def __init__(self, failures: list[Exception]) -> None:
         self.failures = failures
-        self.sent: list[BalanceOperation] = []
+        self.sent: list[tuple[Mapping[str, Any], str]] = []
 
-    async def balance(self, operation: BalanceOperation) -> tuple[int, str | None]:
-        self.sent.append(operation)
+    async def send_write(self, endpoint: str, body: Mapping[str, Any], key: str) -> tuple[int, str | None]:
+        self.sent.append((body, key))
         if self.failures:
             raise self.failures.pop(0)
         return 4242, "act-1"
+
+    async def account_history(self, login: int, start: datetime, end: datetime) -> tuple[list[HistoryRecord], int]:
+        return [], 0
 
     async def account(self, login: int) -> Account:
         return make_account(login, "200.00")
@@ -47,23 +57,33 @@ class ApiStub:
         ]
 
 
-def service(api: ApiStub) -> AccountService:
-    return AccountService(cast(WebApi, api), TaskOwner(), retry_delay_s=0.0)
+QUICK = ResendPolicy(first_delay_s=0.01, max_delay_s=0.02, budget_s=0.3)
 
 
-def operation(svc: AccountService) -> BalanceOperation:
+def service(api: ApiStub, journal: OperationsJournal | None = None) -> AccountService:
+    pipeline = WritePipeline(
+        api, journal or OperationsJournal(Path(tempfile.mkdtemp()) / "j.sqlite3"), operator="ann", platform="p",
+        policy=QUICK,
+    )  # fmt: skip
+    return AccountService(cast(WebApi, api), TaskOwner(), pipeline)
+
+
+def operation(svc: AccountService) -> Operation:
     return svc.prepare(1, BalanceKind.DEPOSIT, "100", "test")
 
 
 def test_prepare_makes_a_unique_key_and_validates() -> None:
     svc = service(ApiStub([]))
     first, second = operation(svc), operation(svc)
-    assert first.idempotency_key != second.idempotency_key
-    assert first.signed_amount == Decimal("100.00")
+    assert first.key != second.key
+    assert first.expect.amount == Decimal("100.00")
+    assert first.comment == f"test {first.reference}"
     with pytest.raises(InvalidInput):
         svc.prepare(1, BalanceKind.DEPOSIT, "-1", "")
     with pytest.raises(InvalidInput):
         svc.prepare(0, BalanceKind.DEPOSIT, "1", "")
+    with pytest.raises(InvalidInput, match="cannot store"):
+        svc.prepare(1, BalanceKind.DEPOSIT, "1", "Überweisung")
 
 
 def test_lost_answer_is_resent_with_the_same_key() -> None:
@@ -72,39 +92,53 @@ def test_lost_answer_is_resent_with_the_same_key() -> None:
     op = operation(svc)
     updates: list[Any] = []
     svc.accounts_updated.connect(updates.append)
-    receipt = asyncio.run(svc.submit(op))
-    assert receipt.ticket == 4242
-    assert receipt.activity_id == "act-1"
-    assert receipt.account is not None
-    assert receipt.account.balance == Decimal("200.00")
-    assert [o.idempotency_key for o in api.sent] == [op.idempotency_key] * 3
-    assert updates == [(receipt.account,)]
+    result = asyncio.run(svc.submit(op))
+    assert result.outcome.state is OperationState.APPLIED
+    assert result.outcome.ticket == 4242
+    assert result.outcome.activity_id == "act-1"
+    assert result.account is not None
+    assert result.account.balance == Decimal("200.00")
+    assert [key for _, key in api.sent] == [op.key] * 3
+    assert all(body == op.body for body, _ in api.sent)
+    assert updates == [(result.account,)]
 
 
 def test_busy_was_not_started_and_is_resent_with_the_same_key() -> None:
     api = ApiStub([ApiFailure("Busy", "queue full", outcome="not-started")])
     svc = service(api)
     op = operation(svc)
-    assert asyncio.run(svc.submit(op)).ticket == 4242
-    assert [o.idempotency_key for o in api.sent] == [op.idempotency_key] * 2
+    assert asyncio.run(svc.submit(op)).outcome.ticket == 4242
+    assert [key for _, key in api.sent] == [op.key] * 2
 
 
 def test_a_refusal_is_never_resent() -> None:
-    api = ApiStub([ApiFailure("MT4Error", "no money", manager_code="TradeNoMoney")])
+    api = ApiStub([ApiFailure("MT4Error", "no money", manager_code="TradeNoMoney", activity_id="a9")])
     svc = service(api)
-    with pytest.raises(ApiFailure) as caught:
-        asyncio.run(svc.submit(operation(svc)))
-    assert caught.value.manager_code == "TradeNoMoney"
+    outcome = asyncio.run(svc.submit(operation(svc))).outcome
+    assert outcome.state is OperationState.REFUSED
+    assert (outcome.code, outcome.manager_code, outcome.activity_id) == ("MT4Error", "TradeNoMoney", "a9")
     assert len(api.sent) == 1
 
 
-def test_unknown_outcome_after_every_attempt_is_reported_as_unknown() -> None:
-    api = ApiStub([ApiFailure("OutcomeUnknown", "did not finish", outcome="unknown")] * SEND_ATTEMPTS)
+def test_unknown_after_the_resend_budget_is_said_plainly() -> None:
+    api = ApiStub([ApiFailure("OutcomeUnknown", "did not finish", outcome="unknown")] * 1000)
     svc = service(api)
-    with pytest.raises(ApiFailure) as caught:
-        asyncio.run(svc.submit(operation(svc)))
-    assert caught.value.outcome_unknown
-    assert len(api.sent) == SEND_ATTEMPTS
+    outcome = asyncio.run(svc.submit(operation(svc))).outcome
+    assert outcome.state is OperationState.UNKNOWN
+    assert "may or may not have been applied" in outcome.message
+    assert len(api.sent) > 1
+
+
+def test_submitting_a_journaled_operation_again_does_not_send_it_blindly(tmp_path: Path) -> None:
+    api = ApiStub([])
+    journal = OperationsJournal(tmp_path / "j.sqlite3")
+    svc = service(api, journal)
+    op = operation(svc)
+    first = asyncio.run(svc.submit(op)).outcome
+    second = asyncio.run(svc.submit(op)).outcome
+    assert first == second
+    assert len(api.sent) == 1
+    journal.close()
 
 
 def test_refresh_merges_margins_of_known_accounts_only() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import uuid
 from collections.abc import Coroutine, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -14,19 +13,22 @@ from typing import Any
 from psygnal import Signal
 
 from desktop.config import AppConfig
-from desktop.domain.amounts import check_comment, parse_amount
+from desktop.domain.amounts import parse_amount
+from desktop.domain.balance_ops import balance_write
+from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import InvalidInput
 from desktop.domain.models import (
     Account,
     BalanceKind,
     BalanceOperation,
-    BalanceReceipt,
     ConnectionState,
     ConnectionStatus,
     SymbolSpec,
     TradePlatform,
 )
+from desktop.domain.operations import Operation, OperationState, Outcome, new_key, renewed
 from desktop.domain.quote_book import QuoteBook
+from desktop.services.accounts import BalanceResult
 
 SYMBOLS = (
     SymbolSpec("EURUSD", 5, "Euro vs US Dollar"),
@@ -144,7 +146,7 @@ class FakeQuotes:
 
 
 class FakeAccounts:
-    """Answers ``submit`` from a queue of outcomes: a BalanceReceipt-maker, or an exception to raise."""
+    """Answers ``submit``/``reconcile`` from a queue: ``None`` (applied), an Outcome, or an exception to raise."""
 
     accounts_loaded = Signal(object)
     accounts_updated = Signal(object)
@@ -153,8 +155,9 @@ class FakeAccounts:
     def __init__(self, accounts: Iterable[Account] = ()) -> None:
         self.max_amount = Decimal("1000000.00")
         self._accounts = {a.login: a for a in accounts}
-        self.submitted: list[BalanceOperation] = []
-        self.outcomes: list[BaseException | None] = []
+        self.submitted: list[Operation] = []
+        self.reconciled: list[Operation] = []
+        self.outcomes: list[BaseException | Outcome | None] = []
         self.ticket = 50_000
 
     def load(self, accounts: Iterable[Account] | None = None) -> None:
@@ -171,32 +174,45 @@ class FakeAccounts:
     def __len__(self) -> int:
         return len(self._accounts)
 
-    def prepare(self, login: int, kind: BalanceKind, amount_text: str, comment: str) -> BalanceOperation:
+    def prepare(self, login: int, kind: BalanceKind, amount_text: str, comment: str) -> Operation:
         amount = parse_amount(amount_text, self.max_amount)
-        checked = check_comment(comment)
+        checked = check_operator_comment(comment)
         if login < 1:
             raise InvalidInput("Choose an account.")
-        return BalanceOperation(login, kind, amount, checked, f"dd-{uuid.uuid4().hex}")
+        return balance_write(BalanceOperation(login, kind, amount, checked, new_key()))
 
-    async def submit(self, operation: BalanceOperation) -> BalanceReceipt:
+    def renew(self, operation: Operation) -> Operation:
+        return renewed(operation)
+
+    async def submit(self, operation: Operation) -> BalanceResult:
         self.submitted.append(operation)
+        return await self._answer(operation)
+
+    async def reconcile(self, operation: Operation) -> BalanceResult:
+        self.reconciled.append(operation)
+        return await self._answer(operation)
+
+    async def _answer(self, operation: Operation) -> BalanceResult:
         await asyncio.sleep(0)
+        at = datetime(2026, 11, 21, 12, 0, 5, tzinfo=UTC)
         outcome = self.outcomes.pop(0) if self.outcomes else None
-        if outcome is not None:
+        if isinstance(outcome, BaseException):
             raise outcome
+        if outcome is not None:
+            return BalanceResult(outcome, self._accounts.get(operation.login), at)
         account = self._accounts[operation.login]
-        field = "credit" if operation.kind.trade_command == "Credit" else "balance"
-        updated = replace(account, **{field: getattr(account, field) + operation.signed_amount})
+        field = "credit" if operation.expect.command == "Credit" else "balance"
+        updated = replace(account, **{field: getattr(account, field) + (operation.expect.amount or 0)})
         self._accounts[operation.login] = updated
         self.accounts_updated.emit((updated,))
         self.ticket += 1
-        return BalanceReceipt(
-            operation,
-            self.ticket,
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00",
-            updated,
-            datetime(2026, 11, 21, 12, 0, 5, tzinfo=UTC),
+        applied = Outcome(
+            operation.key,
+            OperationState.APPLIED,
+            ticket=self.ticket,
+            activity_id="00-4bf92f3577b34da6a3ce929d0e0e4736-00",
         )
+        return BalanceResult(applied, updated, at)
 
 
 class ManualTasks:

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.domain.errors import ApiFailure, ServerUnreachable
 from desktop.domain.models import Account, BalanceKind
+from desktop.domain.operations import OperationState, Outcome
 from desktop.services.tasks import TaskOwner
 from desktop.ui.dialogs.balance import BalanceDialog, Step
 from desktop.ui.models.accounts import ACCOUNT_COLUMNS, AccountsTableModel
@@ -112,7 +112,11 @@ def test_refusal_reaches_the_dialog(
     fake_accounts: FakeAccounts,
     model: AccountsTableModel,
 ) -> None:
-    fake_accounts.outcomes = [ApiFailure("MT4Error", "Not enough money", manager_code="TradeNoMoney", activity_id="a1")]
+    fake_accounts.outcomes = [
+        Outcome(
+            "k", OperationState.REFUSED, code="MT4Error", manager_code="TradeNoMoney", activity_id="a1", message="no"
+        )
+    ]
     dialog = open_dialog(qtbot, presenter)
     confirm(qtbot, dialog, "5000", BalanceKind.WITHDRAWAL)
     levels: list[str] = []
@@ -124,18 +128,43 @@ def test_refusal_reaches_the_dialog(
     assert levels == ["error"]
 
 
-def test_unknown_outcome_then_resend_sends_the_same_operation(
+def test_unknown_outcome_then_check_again_reconciles_the_same_operation(
     qtbot: Any, presenter: AccountsPresenter, tasks: ManualTasks, fake_accounts: FakeAccounts
 ) -> None:
-    fake_accounts.outcomes = [ServerUnreachable("no answer"), None]
+    fake_accounts.outcomes = [Outcome("k", OperationState.UNKNOWN, message="No definite answer."), None]
     dialog = open_dialog(qtbot, presenter)
     confirm(qtbot, dialog, "100")
     tasks.run_all()
     assert dialog.result_page.heading.text() == "Outcome unknown"
-    qtbot.mouseClick(dialog.result_page.resend_button, Qt.MouseButton.LeftButton)
+    assert "No definite answer." in dialog.result_page.explanation.text()
+    qtbot.mouseClick(dialog.result_page.check_button, Qt.MouseButton.LeftButton)
+    assert dialog.step == Step.SENDING
     tasks.run_all()
-    first, second = fake_accounts.submitted
-    assert first is second
+    assert fake_accounts.reconciled == fake_accounts.submitted
+    assert fake_accounts.reconciled[0] is dialog.operation
+    assert dialog.result_page.heading.text().startswith("Done")
+
+
+def test_not_applied_then_send_as_new_reviews_and_sends_a_linked_operation(
+    qtbot: Any, presenter: AccountsPresenter, tasks: ManualTasks, fake_accounts: FakeAccounts
+) -> None:
+    fake_accounts.outcomes = [Outcome("k", OperationState.NOT_APPLIED, message="Not applied: absent."), None]
+    dialog = open_dialog(qtbot, presenter)
+    confirm(qtbot, dialog, "100")
+    tasks.run_all()
+    first = dialog.operation
+    assert first is not None
+    assert dialog.result_page.heading.text() == "Not applied"
+    assert dialog.result_page.renew_button.isVisibleTo(dialog)
+    qtbot.mouseClick(dialog.result_page.renew_button, Qt.MouseButton.LeftButton)
+    assert dialog.step == Step.REVIEW
+    fresh = dialog.operation
+    assert fresh is not None
+    assert fresh.supersedes == first.key
+    assert f"replaces {first.key}" in dialog.review_page.values["key"].text()
+    qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)
+    tasks.run_all()
+    assert fake_accounts.submitted == [first, fresh]
     assert dialog.result_page.heading.text().startswith("Done")
 
 

@@ -6,8 +6,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.domain.errors import ApiFailure, ServerUnreachable
-from desktop.domain.models import BalanceKind, BalanceOperation, BalanceReceipt
+from desktop.domain.errors import DesktopError
+from desktop.domain.models import BalanceKind
+from desktop.domain.operations import Operation, OperationState, Outcome
+from desktop.services.journal import JournalError
 from desktop.ui.dialogs.balance import BalanceDialog, Step
 from tests.ui.fakes import FakeAccounts
 
@@ -34,7 +36,10 @@ def fill(
     form.kind_combo.setCurrentIndex(list(BalanceKind).index(kind))
     for edit, text in ((form.login_edit, login), (form.amount_edit, amount), (form.comment_edit, comment)):
         edit.clear()
-        qtbot.keyClicks(edit, text)
+        if text.isascii():
+            qtbot.keyClicks(edit, text)
+        else:  # QTest cannot type characters outside Latin-1 key codes; paste them instead
+            edit.setText(text)
 
 
 def visible_errors(dialog: BalanceDialog) -> dict[str, str]:
@@ -73,13 +78,14 @@ def test_letters_cannot_be_typed_into_the_login(qtbot: Any, dialog: BalanceDialo
         (str(LOGIN), "NaN", "", "amount", "not a number"),
         (str(LOGIN), "1.001", "", "amount", "at most two decimals"),
         (str(LOGIN), "1000000.01", "", "amount", "above the limit"),
-        (str(LOGIN), "100", "x" * 33, "comment", "MT4 keeps 32"),
+        (str(LOGIN), "100", "x" * 21, "comment", "20 fit beside the operation's reference"),
+        (str(LOGIN), "100", "Dépôt", "comment", "MT4 cannot store exactly"),
     ],
 )
 def test_invalid_input_shows_inline_error_and_sends_nothing(
     qtbot: Any, dialog: BalanceDialog, login: str, amount: str, comment: str, field: str, message: str
 ) -> None:
-    emitted: list[BalanceOperation] = []
+    emitted: list[Operation] = []
     dialog.confirmed.connect(emitted.append)
     fill(qtbot, dialog, login, amount, comment)
     review(qtbot, dialog)
@@ -107,9 +113,9 @@ def test_a_login_missing_from_the_grid_is_warned_about_and_left_to_the_server(
 
 def test_comment_counter_counts_live(qtbot: Any, dialog: BalanceDialog) -> None:
     qtbot.keyClicks(dialog.form_page.comment_edit, "Wire 88213")
-    assert dialog.form_page.comment_counter.text() == "10/32"
-    qtbot.keyClicks(dialog.form_page.comment_edit, "x" * 23)
-    assert dialog.form_page.comment_counter.text() == "33/32"
+    assert dialog.form_page.comment_counter.text() == "10/20"
+    qtbot.keyClicks(dialog.form_page.comment_edit, "x" * 11)
+    assert dialog.form_page.comment_counter.text() == "21/20"
     assert dialog.form_page.comment_counter.property("over") is True
 
 
@@ -135,19 +141,24 @@ def test_review_shows_exactly_what_will_be_sent(qtbot: Any, dialog: BalanceDialo
     assert dialog.step == Step.REVIEW
     op = dialog.operation
     assert op is not None
-    assert (op.login, op.kind, op.amount, op.comment) == (
-        LOGIN,
-        BalanceKind.WITHDRAWAL,
-        Decimal("1500.50"),
-        "Wire 88213",
-    )
+    assert (op.login, op.type, op.expect.amount) == (LOGIN, "balance.withdrawal", Decimal("-1500.50"))
+    assert op.body == {
+        "tradeTransactionType": "BrBalance",
+        "tradeCommand": "Balance",
+        "orderBy": LOGIN,
+        "price": -1500.5,
+        "comment": f"Wire 88213 {op.reference}",
+    }
     values = {name: label.text() for name, label in dialog.review_page.values.items()}
     assert values["operation"].startswith("Withdrawal")
     assert values["account"] == f"{LOGIN} \u2014 Ivan Petrov  (real\\standard)"
     assert values["amount"] == "-1,500.50"
-    assert values["comment"] == "Wire 88213"
+    assert values["comment"] == f"Wire 88213 {op.reference}"
     assert values["before_after"] == "Balance  14,352.45  \u2192  12,851.95"
-    assert values["key"] == op.idempotency_key
+    assert values["reference"] == op.reference
+    assert values["key"] == op.key
+    assert f'"comment": "Wire 88213 {op.reference}"' in values["request"]
+    assert '"price": -1500.5' in values["request"]
     assert "free margin (700.00)" in dialog.review_page.warning.text()
 
 
@@ -162,7 +173,7 @@ def test_credit_review_shows_credit_before_and_after(qtbot: Any, dialog: Balance
 def test_confirm_emits_the_operation_once(qtbot: Any, dialog: BalanceDialog) -> None:
     fill(qtbot, dialog, str(LOGIN), "100")
     review(qtbot, dialog)
-    emitted: list[BalanceOperation] = []
+    emitted: list[Operation] = []
     dialog.confirmed.connect(emitted.append)
     with qtbot.waitSignal(dialog.confirmed) as blocker:
         qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)
@@ -176,7 +187,7 @@ def test_enter_on_review_does_not_send(qtbot: Any, dialog: BalanceDialog) -> Non
     fill(qtbot, dialog, str(LOGIN), "100")
     qtbot.keyClick(dialog.form_page.amount_edit, Qt.Key.Key_Return)
     assert dialog.step == Step.REVIEW
-    emitted: list[BalanceOperation] = []
+    emitted: list[Operation] = []
     dialog.confirmed.connect(emitted.append)
     qtbot.keyClick(dialog.review_page.confirm_button, Qt.Key.Key_Return)
     assert emitted == []
@@ -192,12 +203,11 @@ def test_back_returns_to_the_form_and_a_new_review_gets_a_new_key(qtbot: Any, di
     review(qtbot, dialog)
     assert dialog.operation is not None
     assert first is not None
-    assert dialog.operation.idempotency_key != first.idempotency_key
+    assert dialog.operation.key != first.key
+    assert dialog.operation.reference != first.reference
 
 
-def sent(
-    qtbot: Any, dialog: BalanceDialog, amount: str = "100", kind: BalanceKind = BalanceKind.DEPOSIT
-) -> BalanceOperation:
+def sent(qtbot: Any, dialog: BalanceDialog, amount: str = "100", kind: BalanceKind = BalanceKind.DEPOSIT) -> Operation:
     fill(qtbot, dialog, str(LOGIN), amount, "", kind)
     review(qtbot, dialog)
     qtbot.mouseClick(dialog.review_page.confirm_button, Qt.MouseButton.LeftButton)
@@ -215,71 +225,90 @@ def test_escape_and_close_are_refused_while_sending(qtbot: Any, dialog: BalanceD
     assert not dialog.sending_page.isHidden()
 
 
-def test_show_failure_trade_no_money(qtbot: Any, dialog: BalanceDialog) -> None:
-    sent(qtbot, dialog, "5000", BalanceKind.WITHDRAWAL)
-    dialog.show_failure(
-        ApiFailure(
-            "MT4Error",
-            "Not enough money",
-            manager_code="TradeNoMoney",
-            activity_id="00-0af7651916cd43dd8448eb211c80319c-00",
-        )
-    )
+def test_show_outcome_refused_trade_no_money(qtbot: Any, dialog: BalanceDialog) -> None:
+    op = sent(qtbot, dialog, "5000", BalanceKind.WITHDRAWAL)
+    activity = "00-0af7651916cd43dd8448eb211c80319c-00"
+    refused = Outcome(op.key, OperationState.REFUSED, None, activity, "MT4Error", "TradeNoMoney", "Not enough money")
+    dialog.show_outcome(refused, None)
     page = dialog.result_page
     assert dialog.step == Step.RESULT
     assert page.heading.text() == "Not applied"
     assert "free margin" in page.explanation.text()
-    for expected in ("Not enough money", "MT4Error / TradeNoMoney", "00-0af7651916cd43dd8448eb211c80319c-00"):
+    for expected in ("Not enough money", "MT4Error / TradeNoMoney", activity, op.reference):
         assert expected in page.details.text()
-    assert not page.resend_button.isVisibleTo(dialog)
+    assert not page.check_button.isVisibleTo(dialog)
+    assert not page.renew_button.isVisibleTo(dialog)
     assert page.edit_button.isVisibleTo(dialog)
     qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
 
 
-def test_show_failure_not_found(qtbot: Any, dialog: BalanceDialog) -> None:
-    sent(qtbot, dialog)
-    dialog.show_failure(ApiFailure("NotFound", "User 100136 not found", activity_id="act-1"))
+def test_show_outcome_not_found(qtbot: Any, dialog: BalanceDialog) -> None:
+    op = sent(qtbot, dialog)
+    dialog.show_outcome(Outcome(op.key, OperationState.REFUSED, activity_id="act-1", code="NotFound"), None)
     assert "no account with this login" in dialog.result_page.explanation.text()
     assert "act-1" in dialog.result_page.details.text()
 
 
-@pytest.mark.parametrize(
-    "error",
-    [
-        ApiFailure("OutcomeUnknown", "The trade server did not answer in time", activity_id="act-9", outcome="unknown"),
-        ApiFailure("Timeout", "Deadline passed", outcome="in-progress"),
-        ServerUnreachable("No answer from https://cloud.mywebapi.com within 10 s"),
-    ],
-)
-def test_unknown_outcome_offers_resend_of_the_same_object(qtbot: Any, dialog: BalanceDialog, error: Exception) -> None:
+def test_unknown_outcome_offers_a_check_never_a_blind_resend(qtbot: Any, dialog: BalanceDialog) -> None:
     op = sent(qtbot, dialog)
-    dialog.show_failure(error)  # type: ignore[arg-type]
+    dialog.show_outcome(Outcome(op.key, OperationState.UNKNOWN, message="Outcome unknown after 9 send(s)."), None)
     page = dialog.result_page
     assert page.heading.text() == "Outcome unknown"
-    assert "may or may not have been applied" in page.explanation.text()
-    assert op.idempotency_key in page.details.text()
-    assert page.resend_button.isVisibleTo(dialog)
+    assert "Outcome unknown after 9 send(s)." in page.explanation.text()
+    assert "never applies the operation twice" in page.explanation.text()
+    assert op.key in page.details.text()
+    assert page.check_button.isVisibleTo(dialog)
+    assert "safe" not in page.check_button.text().lower()
+    assert not page.renew_button.isVisibleTo(dialog)
     assert not page.edit_button.isVisibleTo(dialog)
-    with qtbot.waitSignal(dialog.confirmed) as blocker:
-        qtbot.mouseClick(page.resend_button, Qt.MouseButton.LeftButton)
+    confirmed: list[Operation] = []
+    dialog.confirmed.connect(confirmed.append)
+    with qtbot.waitSignal(dialog.check_requested) as blocker:
+        qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0] is op
+    assert confirmed == []
     assert dialog.step == Step.SENDING
 
 
-def test_show_receipt(qtbot: Any, dialog: BalanceDialog, fake_accounts: FakeAccounts) -> None:
+def test_not_applied_offers_send_as_new(qtbot: Any, dialog: BalanceDialog) -> None:
+    op = sent(qtbot, dialog)
+    dialog.show_outcome(
+        Outcome(op.key, OperationState.NOT_APPLIED, message="Not applied: absent.", via="history"), None
+    )
+    page = dialog.result_page
+    assert page.heading.text() == "Not applied"
+    assert page.renew_button.isVisibleTo(dialog)
+    assert not page.check_button.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.renew_requested) as blocker:
+        qtbot.mouseClick(page.renew_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] is op
+
+
+@pytest.mark.parametrize(
+    ("error", "heading"),
+    [(JournalError("disk full"), "Not sent"), (DesktopError("Unexpected error: boom"), "Outcome unknown")],
+)
+def test_errors_around_sending(qtbot: Any, dialog: BalanceDialog, error: DesktopError, heading: str) -> None:
+    sent(qtbot, dialog)
+    dialog.show_failure(error)
+    assert dialog.result_page.heading.text() == heading
+    assert str(error) in dialog.result_page.details.text()
+
+
+def test_show_applied(qtbot: Any, dialog: BalanceDialog, fake_accounts: FakeAccounts) -> None:
     import asyncio
 
     op = sent(qtbot, dialog, "250")
     loop = asyncio.new_event_loop()
     try:
-        receipt: BalanceReceipt = loop.run_until_complete(fake_accounts.submit(op))
+        result = loop.run_until_complete(fake_accounts.submit(op))
     finally:
         loop.close()
-    dialog.show_receipt(receipt)
+    dialog.show_outcome(result.outcome, result.account, result.at)
     page = dialog.result_page
     assert page.heading.text() == f"Done: deposit of 250.00 on {LOGIN}"
-    for expected in (str(receipt.ticket), "00-4bf92f3577b34da6a3ce929d0e0e4736-00", "14,602.45"):
+    for expected in (str(result.outcome.ticket), "00-4bf92f3577b34da6a3ce929d0e0e4736-00", "14,602.45"):
         assert expected in page.details.text()
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     assert dialog.step == Step.FORM
@@ -301,18 +330,19 @@ def test_prefilled_login_and_kind(qtbot: Any, fake_accounts: FakeAccounts) -> No
 
 
 def test_enter_after_an_unknown_outcome_closes_and_never_resends(qtbot: Any, dialog: BalanceDialog) -> None:
-    sent(qtbot, dialog)
-    dialog.show_failure(ServerUnreachable("no answer"))
-    emitted: list[BalanceOperation] = []
+    op = sent(qtbot, dialog)
+    dialog.show_outcome(Outcome(op.key, OperationState.UNKNOWN, message="no answer"), None)
+    emitted: list[Operation] = []
     dialog.confirmed.connect(emitted.append)
+    dialog.check_requested.connect(emitted.append)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert emitted == []
     assert not dialog.isVisible()
 
 
 def test_enter_after_a_refusal_goes_back_to_the_form(qtbot: Any, dialog: BalanceDialog) -> None:
-    sent(qtbot, dialog)
-    dialog.show_failure(ApiFailure("NotFound", "no such user"))
+    op = sent(qtbot, dialog)
+    dialog.show_outcome(Outcome(op.key, OperationState.REFUSED, code="NotFound"), None)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert dialog.step == Step.FORM
     assert dialog.operation is None

@@ -1,15 +1,21 @@
 """BalanceDialog: deposit, withdrawal, credit in and credit out on one account, in four steps.
 
 1. Form: the operator types; the account's figures show as soon as the login is known.
-   "Review…" validates through the injected ``prepare`` (which raises InvalidInput) and
-   shows what is wrong next to the field. Nothing is sent.
-2. Review: exactly what will be sent, the balance before and after, warnings (a withdrawal
-   above free margin). "Confirm and send" (Ctrl+Enter; Enter alone never sends) emits
-   ``confirmed(BalanceOperation)`` once.
+   "Review…" validates through the injected ``prepare`` (which raises InvalidInput and
+   returns the :class:`Operation` that would be sent) and shows what is wrong next to the
+   field. Nothing is sent.
+2. Review: exactly what will be sent (the comment as stored, with the operation's
+   reference; the request body), the figure before and after, warnings (a withdrawal above
+   free margin). "Confirm and send" (Ctrl+Enter; Enter alone never sends) emits
+   ``confirmed(Operation)`` once.
 3. Sending: a busy page. Esc and the close button are refused, so the result cannot be lost.
-4. Result: the presenter calls :meth:`show_receipt` or :meth:`show_failure`. When the
-   outcome is unknown the dialog offers "Send again (safe, same key)", which re-emits the
-   *same* operation object, idempotency key included.
+4. Result: the presenter calls :meth:`show_outcome` (or :meth:`show_failure` for an error
+   around sending). Applied: ticket and the new figures. Refused: the server's reason.
+   Unknown: "Check again" emits ``check_requested(Operation)``; the pipeline then asks the
+   server with the same key while the server still holds it and reads the account's history
+   after that, so it never applies twice. Proven not applied: "Send as a new operation"
+   emits ``renew_requested(Operation)``; the presenter answers with :meth:`show_review` of
+   the same write under a new key, which is confirmed like any other.
 
 The dialog never touches the network. Open it with ``open()``.
 
@@ -19,6 +25,7 @@ Imports: PySide6, the standard library, desktop.domain and desktop.ui.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import IntEnum
 from html import escape
@@ -27,18 +34,22 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.domain.amounts import check_comment
+from desktop.domain.balance_ops import balance_review, unlisted_login_text
+from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import DesktopError, InvalidInput
-from desktop.domain.models import Account, BalanceKind, BalanceOperation, BalanceReceipt
+from desktop.domain.models import Account, BalanceKind
+from desktop.domain.operations import Operation, OperationState, Outcome
+from desktop.services.journal import JournalError
 from desktop.ui.dialogs.balance_pages import FormPage, ResultPage, ReviewPage, SendingPage
 from desktop.ui.dialogs.balance_text import (
-    definitely_not_applied,
-    failure_details,
-    outcome_unknown_text,
-    receipt_details,
+    applied_details,
+    done_heading,
+    error_details,
+    not_applied_text,
+    outcome_details,
     refusal_text,
     review_texts,
-    unlisted_login_text,
+    unknown_text,
 )
 from desktop.ui.models.columns import format_money
 from desktop.ui.widgets.inline_error import set_error
@@ -46,8 +57,8 @@ from desktop.ui.widgets.inline_error import set_error
 LookupAccount = Callable[[int], Account | None]
 """Returns the account with a login as last seen, or ``None``."""
 
-PrepareOperation = Callable[[int, BalanceKind, str, str], BalanceOperation]
-"""``(login, kind, amount_text, comment) -> BalanceOperation``; raises InvalidInput."""
+PrepareOperation = Callable[[int, BalanceKind, str, str], Operation]
+"""``(login, kind, amount_text, comment) -> Operation``; raises InvalidInput."""
 
 
 class Step(IntEnum):
@@ -63,11 +74,14 @@ class BalanceDialog(QDialog):
     """Collects one balance operation, confirms it and shows its outcome.
 
     Signals (GUI thread):
-        confirmed(BalanceOperation): the operator confirmed; send it. Emitted again, with
-            the same object, when the operator chooses "Send again" after an unknown outcome.
+        confirmed(Operation): the operator confirmed; send it.
+        check_requested(Operation): the outcome is unknown and the operator asks again.
+        renew_requested(Operation): proven not applied; the operator wants it sent as a new one.
     """
 
-    confirmed = Signal(object)  # BalanceOperation
+    confirmed = Signal(object)  # Operation
+    check_requested = Signal(object)  # Operation
+    renew_requested = Signal(object)  # Operation
 
     def __init__(
         self,
@@ -85,7 +99,7 @@ class BalanceDialog(QDialog):
         self.setMinimumWidth(540)
         self._lookup = lookup
         self._prepare = prepare
-        self._operation: BalanceOperation | None = None
+        self._operation: Operation | None = None
         self._account: Account | None = None
         self.form_page = FormPage(self)
         self.review_page = ReviewPage(self)
@@ -113,7 +127,8 @@ class BalanceDialog(QDialog):
         self.form_page.review_button.clicked.connect(self._on_review_button_clicked)
         self.review_page.back_button.clicked.connect(self._on_back_button_clicked)
         self.review_page.confirm_button.clicked.connect(self._on_confirm_button_clicked)
-        self.result_page.resend_button.clicked.connect(self._on_resend_button_clicked)
+        self.result_page.check_button.clicked.connect(self._on_check_button_clicked)
+        self.result_page.renew_button.clicked.connect(self._on_renew_button_clicked)
         self.result_page.edit_button.clicked.connect(self._on_back_button_clicked)
         self.result_page.new_button.clicked.connect(self._on_new_button_clicked)
         self.result_page.close_button.clicked.connect(self.accept)
@@ -126,7 +141,7 @@ class BalanceDialog(QDialog):
         return Step(self._stack.currentIndex())
 
     @property
-    def operation(self) -> BalanceOperation | None:
+    def operation(self) -> Operation | None:
         """The operation under review, being sent, or last sent."""
         return self._operation
 
@@ -135,21 +150,38 @@ class BalanceDialog(QDialog):
         """True while waiting for the presenter's result; closing is refused meanwhile."""
         return self.step == Step.SENDING
 
-    def show_receipt(self, receipt: BalanceReceipt) -> None:
-        """Show the server's acceptance: ticket, activity id and the account's new figures."""
-        op = receipt.operation
-        heading = f"Done: {op.kind.label.lower()} of {format_money(op.amount)} on {op.login}"
-        self.result_page.show_outcome("done", heading, "The server applied the operation.", receipt_details(receipt))
+    def show_outcome(self, outcome: Outcome, account: Account | None, at: datetime | None = None) -> None:
+        """Show how the operation ended: applied, refused, proven not applied, or unknown."""
+        op = self._operation
+        if op is None:
+            return
+        page = self.result_page
+        if outcome.state is OperationState.APPLIED:
+            details = applied_details(outcome, op, account, at or datetime.now(UTC))
+            page.show_outcome("done", done_heading(op), "The server applied the operation.", details)
+        elif outcome.state is OperationState.REFUSED:
+            page.show_outcome("refused", "Not applied", refusal_text(outcome), outcome_details(outcome, op))
+        elif outcome.state is OperationState.NOT_APPLIED:
+            page.show_outcome("not_applied", "Not applied", not_applied_text(outcome), outcome_details(outcome, op))
+        else:
+            page.show_outcome("unknown", "Outcome unknown", unknown_text(outcome), outcome_details(outcome, op))
         self._show_step(Step.RESULT)
 
     def show_failure(self, error: DesktopError) -> None:
-        """Show why the operation failed, or that its outcome is unknown and it may be resent."""
-        details = failure_details(error, self._operation)
-        if definitely_not_applied(error):
-            self.result_page.show_outcome("refused", "Not applied", refusal_text(error), details)
+        """Show an error raised around sending: not journaled (nothing sent), or a bug (unknown)."""
+        details = error_details(error, self._operation)
+        if isinstance(error, InvalidInput | JournalError):
+            self.result_page.show_outcome("refused", "Not sent", f"{error} Nothing was sent to the server.", details)
         else:
-            self.result_page.show_outcome("unknown", "Outcome unknown", outcome_unknown_text(), details)
+            text = "Something went wrong while sending: the operation may or may not have been applied."
+            self.result_page.show_outcome("unknown", "Outcome unknown", text, details)
         self._show_step(Step.RESULT)
+
+    def show_review(self, operation: Operation) -> None:
+        """Review ``operation`` (e.g. a write renewed under a new key) before it is confirmed."""
+        self._operation = operation
+        self._fill_review(operation)
+        self._show_step(Step.REVIEW)
 
     # -- closing ----------------------------------------------------------------------------
 
@@ -200,7 +232,7 @@ class BalanceDialog(QDialog):
         self._fill_review(operation)
         self._show_step(Step.REVIEW)
 
-    def _validate(self) -> BalanceOperation | None:
+    def _validate(self) -> Operation | None:
         form = self.form_page
         text = form.login_edit.text()
         if not text:
@@ -222,7 +254,7 @@ class BalanceDialog(QDialog):
         """Put ``prepare``'s complaint under the field it is about; a bad comment is named too."""
         form = self.form_page
         try:
-            check_comment(form.comment_edit.text())
+            check_operator_comment(form.comment_edit.text())
             comment_problem = ""
         except InvalidInput as comment_exc:
             comment_problem = str(comment_exc)
@@ -234,11 +266,13 @@ class BalanceDialog(QDialog):
         form.amount_edit.setFocus()
         form.amount_edit.selectAll()
 
-    def _fill_review(self, operation: BalanceOperation) -> None:
-        texts, warning = review_texts(operation, self._account)
+    def _fill_review(self, operation: Operation) -> None:
+        account = self._lookup(operation.login)
+        texts, warning = review_texts(balance_review(operation, account), account)
         for name, text in texts.items():
             self.review_page.values[name].setText(text)
-        self.review_page.values["amount"].setProperty("direction", "in" if operation.kind.sign > 0 else "out")
+        amount = operation.expect.amount or 0
+        self.review_page.values["amount"].setProperty("direction", "in" if amount > 0 else "out")
         self.review_page.values["amount"].style().unpolish(self.review_page.values["amount"])
         self.review_page.values["amount"].style().polish(self.review_page.values["amount"])
         set_error(self.review_page.warning, warning)
@@ -252,17 +286,22 @@ class BalanceDialog(QDialog):
             return
         self._send(self._operation)
 
-    def _on_resend_button_clicked(self) -> None:
+    def _on_check_button_clicked(self) -> None:
         if self._operation is not None:
-            self._send(self._operation)
+            self._busy(f"Checking {self._operation.summary} with the server…")
+            self.check_requested.emit(self._operation)
 
-    def _send(self, operation: BalanceOperation) -> None:
-        verb = operation.kind.label.lower()
-        self.sending_page.message.setText(
-            f"Sending {escape(verb)} of {format_money(operation.amount)} for account {operation.login}…"
-        )
-        self._show_step(Step.SENDING)
+    def _on_renew_button_clicked(self) -> None:
+        if self._operation is not None:
+            self.renew_requested.emit(self._operation)
+
+    def _send(self, operation: Operation) -> None:
+        self._busy(f"Sending {operation.summary}…")
         self.confirmed.emit(operation)
+
+    def _busy(self, message: str) -> None:
+        self.sending_page.message.setText(escape(message))
+        self._show_step(Step.SENDING)
 
     def _on_new_button_clicked(self) -> None:
         self._operation = None

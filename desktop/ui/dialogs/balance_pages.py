@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.amounts import COMMENT_MAX_CHARS
+from desktop.domain.comments import OPERATOR_COMMENT_MAX
 from desktop.domain.models import Account, BalanceKind
 from desktop.ui import theme
 from desktop.ui.models.columns import format_money, format_percent
@@ -84,7 +84,7 @@ class FormPage(QWidget):
         self.amount_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount_error = error_label(self)
         self.comment_edit = QLineEdit(self)
-        self.comment_edit.setPlaceholderText("Shown in the client's history")
+        self.comment_edit.setPlaceholderText("Shown in the client's history (Latin letters, digits)")
         self.comment_counter = QLabel(self)
         self.comment_counter.setObjectName("counter")
         self.comment_error = error_label(self)
@@ -150,8 +150,8 @@ class FormPage(QWidget):
 
     def _on_comment_edit_text_changed(self, text: str) -> None:
         used = len(text.strip())
-        self.comment_counter.setText(f"{used}/{COMMENT_MAX_CHARS}")
-        self.comment_counter.setProperty("over", used > COMMENT_MAX_CHARS)
+        self.comment_counter.setText(f"{used}/{OPERATOR_COMMENT_MAX}")
+        self.comment_counter.setProperty("over", used > OPERATOR_COMMENT_MAX)
         self.comment_counter.style().unpolish(self.comment_counter)
         self.comment_counter.style().polish(self.comment_counter)
 
@@ -163,7 +163,7 @@ class ReviewPage(QWidget):
         None of its own; the dialog connects to its buttons.
     """
 
-    FIELDS = ("operation", "account", "amount", "comment", "before_after", "key")
+    FIELDS = ("operation", "account", "amount", "comment", "before_after", "reference", "key", "request")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,6 +171,8 @@ class ReviewPage(QWidget):
         heading.setObjectName("pageHeading")
         self.values = {name: _value_label(self, f"review_{name}") for name in self.FIELDS}
         self.values["amount"].setObjectName("reviewAmount")
+        self.values["request"].setWordWrap(True)
+        self.values["request"].setObjectName("reviewRequest")
         self.warning = error_label(self)
         self.warning.setObjectName("reviewWarning")
         self.back_button = QPushButton("Back", self)
@@ -181,7 +183,9 @@ class ReviewPage(QWidget):
         self.confirm_button.setToolTip("Ctrl+Enter")
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
-        captions = ("Operation", "Account", "Amount", "Comment", "Effect", "Idempotency key")
+        captions = (
+            "Operation", "Account", "Amount", "Comment as stored", "Effect", "Reference", "Idempotency key", "Sent as",
+        )  # fmt: skip
         for row, (caption, name) in enumerate(zip(captions, self.FIELDS, strict=True)):
             label = QLabel(caption, self)
             label.setObjectName("caption")
@@ -244,8 +248,13 @@ class ResultPage(QWidget):
         self.details = _value_label(self, "resultDetails")
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setWordWrap(True)
-        self.resend_button = QPushButton("Send again (safe, same key)", self)
-        self.resend_button.setObjectName("resendButton")
+        self.check_button = QPushButton("Check again", self)
+        self.check_button.setObjectName("checkButton")
+        self.check_button.setToolTip(
+            "Asks the server with the same key while it still holds it, and the account's history after that"
+        )
+        self.renew_button = QPushButton("Send as a new operation", self)
+        self.renew_button.setObjectName("renewButton")
         self.edit_button = QPushButton("Back to form", self)
         self.new_button = QPushButton("New operation", self)
         self.close_button = QPushButton("Close", self)
@@ -254,17 +263,20 @@ class ResultPage(QWidget):
         layout.addWidget(self.explanation)
         layout.addWidget(self.details)
         layout.addStretch(1)
-        layout.addLayout(_button_row(self.resend_button, self.edit_button, self.new_button, self.close_button))
+        layout.addLayout(
+            _button_row(self.check_button, self.renew_button, self.edit_button, self.new_button, self.close_button)
+        )
 
     def show_outcome(self, state: str, heading: str, explanation: str, details: str) -> None:
-        """Fill the page; ``state`` is ``done``, ``refused`` or ``unknown`` and picks the buttons."""
+        """Fill the page; ``state`` (``done``, ``refused``, ``not_applied``, ``unknown``) picks the buttons."""
         self.heading.setText(heading)
         self.heading.setProperty("state", state)
         self.heading.style().unpolish(self.heading)
         self.heading.style().polish(self.heading)
         self.explanation.setText(explanation)
         self.details.setText(details)
-        self.resend_button.setVisible(state == "unknown")
+        self.check_button.setVisible(state == "unknown")
+        self.renew_button.setVisible(state == "not_applied")
         self.edit_button.setVisible(state == "refused")
         self.new_button.setVisible(state == "done")
         self._state = state

@@ -1,4 +1,4 @@
-"""The words of the balance dialog: review lines, receipts, refusals and unknown outcomes.
+"""The words of the balance dialog: review lines, results, refusals, unknown outcomes.
 
 Pure functions from domain objects to text, so the wording can be tested without widgets.
 
@@ -7,10 +7,14 @@ Imports: the standard library, desktop.domain, desktop.ui.theme and desktop.ui.m
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from html import escape
 
-from desktop.domain.errors import ApiFailure, AuthFailed, DesktopError, InvalidInput, ServerUnreachable
-from desktop.domain.models import Account, BalanceKind, BalanceOperation, BalanceReceipt
+from desktop.domain.balance_ops import balance_kind
+from desktop.domain.errors import DesktopError
+from desktop.domain.models import Account
+from desktop.domain.operations import Operation, Outcome, Review
 from desktop.ui import theme
 from desktop.ui.models.columns import NO_VALUE, format_money, format_signed_money
 
@@ -26,26 +30,27 @@ _EXPLANATIONS = {
 }
 
 
-def definitely_not_applied(error: DesktopError) -> bool:
-    """True only for a clear refusal; anything else (no answer, a bug) may have been applied."""
-    if isinstance(error, ApiFailure):
-        return not error.outcome_unknown
-    return isinstance(error, AuthFailed | InvalidInput)
-
-
-def review_texts(operation: BalanceOperation, account: Account | None) -> tuple[dict[str, str], str]:
-    """The review page's values by field name, and a warning ('' when there is none)."""
-    kind = operation.kind
-    credit = kind.trade_command == "Credit"
+def review_texts(review: Review, account: Account | None) -> tuple[dict[str, str], str]:
+    """The review page's values by field name, and the warnings ('' when there are none)."""
+    operation = review.operation
+    kind = balance_kind(operation)
+    signed = operation.expect.amount
     texts = {
         "operation": f"{kind.label}  ({kind.trade_command.lower()} {'in' if kind.sign > 0 else 'out'})",
         "account": _account_line(operation.login, account),
-        "amount": format_signed_money(operation.signed_amount),
-        "comment": operation.comment or "(no comment)",
-        "before_after": _effect(operation, account, credit),
-        "key": operation.idempotency_key,
+        "amount": format_signed_money(signed) if signed is not None else NO_VALUE,
+        "comment": operation.comment,
+        "before_after": _effect(review),
+        "reference": operation.reference,
+        "key": operation.key if not operation.supersedes else f"{operation.key}  (replaces {operation.supersedes})",
+        "request": request_text(operation),
     }
-    return texts, _warning(operation, account)
+    return texts, " ".join(review.warnings)
+
+
+def request_text(operation: Operation) -> str:
+    """The body exactly as it goes out, one line of JSON."""
+    return f"{operation.endpoint} " + json.dumps(dict(operation.body), ensure_ascii=True, separators=(", ", ": "))
 
 
 def _account_line(login: int, account: Account | None) -> str:
@@ -54,42 +59,30 @@ def _account_line(login: int, account: Account | None) -> str:
     return f"{login} \u2014 {account.name}  ({account.group})"
 
 
-def _effect(operation: BalanceOperation, account: Account | None, credit: bool) -> str:
-    if account is None:
+def _effect(review: Review) -> str:
+    if review.before is None or review.after is None:
         return "Account figures unknown"
-    name, now = ("Credit", account.credit) if credit else ("Balance", account.balance)
-    after = now + operation.signed_amount
-    return f"{name}  {format_money(now)}  {ARROW}  {format_money(after)}"
+    return f"{review.figure}  {format_money(review.before)}  {ARROW}  {format_money(review.after)}"
 
 
-def unlisted_login_text(login: int) -> str:
-    """Said of a login that is not in the account list: the server will check it."""
-    return f"Login {login} is not in the account list; the trade server will refuse it if it does not exist."
+def done_heading(operation: Operation) -> str:
+    """E.g. ``Done: deposit of 250.00 on 100136``."""
+    amount = operation.expect.amount
+    shown = format_money(abs(amount)) if amount is not None else ""
+    return f"Done: {balance_kind(operation).label.lower()} of {shown} on {operation.login}"
 
 
-def _warning(operation: BalanceOperation, account: Account | None) -> str:
-    if account is None:
-        return unlisted_login_text(operation.login)
-    if operation.kind == BalanceKind.WITHDRAWAL and operation.amount > account.free_margin:
-        return (
-            f"This is more than the free margin ({format_money(account.free_margin)}). "
-            "The server will most likely refuse it (TradeNoMoney)."
-        )
-    if operation.kind == BalanceKind.CREDIT_OUT and operation.amount > account.credit:
-        return f"This is more than the account's credit ({format_money(account.credit)})."
-    return ""
-
-
-def receipt_details(receipt: BalanceReceipt) -> str:
+def applied_details(outcome: Outcome, operation: Operation, account: Account | None, at: datetime) -> str:
     """Rich text: ticket, activity id, time and the account's figures after the operation."""
-    op = receipt.operation
     lines = [
-        ("Ticket", str(receipt.ticket)),
-        ("Amount", format_signed_money(op.signed_amount)),
-        ("Activity id", receipt.activity_id or NO_VALUE),
-        ("Time (UTC)", f"{receipt.at:%Y-%m-%d %H:%M:%S}"),
+        ("Ticket", str(outcome.ticket) if outcome.ticket else NO_VALUE),
+        ("Amount", _amount(operation)),
+        ("Activity id", outcome.activity_id or NO_VALUE),
+        ("Time (UTC)", f"{at:%Y-%m-%d %H:%M:%S}"),
+        ("Reference", operation.reference),
     ]
-    account = receipt.account
+    if outcome.via == "history":
+        lines.append(("Found", "in the account's history on the server"))
     if account is None:
         lines.append(("New balance", "not re-read yet; the grid shows it after the next refresh"))
     else:
@@ -98,49 +91,62 @@ def receipt_details(receipt: BalanceReceipt) -> str:
             ("Credit", format_money(account.credit)),
             ("Free margin", format_money(account.free_margin)),
         ]
-    return _table(lines)
+    return table(lines)
 
 
-def failure_details(error: DesktopError, operation: BalanceOperation | None) -> str:
+def outcome_details(outcome: Outcome, operation: Operation) -> str:
     """Rich text: the server's message and references, and the operation concerned."""
-    lines = [("Server says", str(error) if not isinstance(error, ApiFailure) else error.message or NO_VALUE)]
-    if isinstance(error, ApiFailure):
-        code = error.code if error.manager_code is None else f"{error.code} / {error.manager_code}"
-        lines += [("Code", code), ("Activity id", error.activity_id or NO_VALUE)]
-        if error.outcome:
-            lines.append(("Outcome", error.outcome))
-    elif isinstance(error, ServerUnreachable):
-        lines.append(("Code", "no answer from the server"))
+    lines = [("Server says", outcome.message or NO_VALUE)]
+    if outcome.code:
+        code = outcome.code if outcome.manager_code is None else f"{outcome.code} / {outcome.manager_code}"
+        lines.append(("Code", code))
+    if outcome.activity_id:
+        lines.append(("Activity id", outcome.activity_id))
+    lines += [
+        ("Operation", f"{operation.summary}"),
+        ("Reference", operation.reference),
+        ("Idempotency key", operation.key),
+    ]
+    return table(lines)
+
+
+def error_details(error: DesktopError, operation: Operation | None) -> str:
+    """Rich text for an error raised before or around sending (journal, a bug)."""
+    lines = [("Problem", str(error))]
     if operation is not None:
-        lines += [
-            (
-                "Operation",
-                f"{operation.kind.label} {format_signed_money(operation.signed_amount)} on {operation.login}",
-            ),
-            ("Idempotency key", operation.idempotency_key),
-        ]
-    return _table(lines)
+        lines += [("Operation", operation.summary), ("Idempotency key", operation.key)]
+    return table(lines)
 
 
-def refusal_text(error: DesktopError) -> str:
+def refusal_text(outcome: Outcome) -> str:
     """One plain sentence on why a refused operation was refused."""
-    if isinstance(error, ApiFailure):
-        for key in (str(error.manager_code), error.code):
-            if key in _EXPLANATIONS:
-                return _EXPLANATIONS[key]
+    for key in (str(outcome.manager_code), str(outcome.code)):
+        if key in _EXPLANATIONS:
+            return _EXPLANATIONS[key]
     return "The server refused the operation. Nothing was applied."
 
 
-def outcome_unknown_text() -> str:
-    """What the operator must know when the server did not confirm either way."""
+def unknown_text(outcome: Outcome) -> str:
+    """What the operator must know when neither the server nor its history settled it."""
     return (
-        "The server did not confirm the result: the operation may or may not have been applied. "
-        "Check the account's balance before anything else, or send it again. Sending again is "
-        "safe: it carries the same idempotency key, so the server applies it at most once."
+        f"{outcome.message} Do not enter it again as a new operation. \u201cCheck again\u201d asks the server: "
+        "with the same key while the server still holds it, and in the account's history after that, "
+        "so it never applies the operation twice."
     )
 
 
-def _table(lines: list[tuple[str, str]]) -> str:
+def not_applied_text(outcome: Outcome) -> str:
+    """Said of an operation the server's history proves absent."""
+    return outcome.message or "The server's history shows that this operation was not applied."
+
+
+def _amount(operation: Operation) -> str:
+    amount = operation.expect.amount
+    return format_signed_money(amount) if amount is not None else NO_VALUE
+
+
+def table(lines: list[tuple[str, str]]) -> str:
+    """Caption/value lines as a two-column rich-text table."""
     rows = "".join(
         f"<tr><td style='color:{theme.TEXT_DIM.name()}; padding-right:14px'>{escape(caption)}</td>"
         f"<td>{escape(value)}</td></tr>"

@@ -5,9 +5,10 @@ spanning ``dataChanged``); when the grid is sorted by a changing column the re-s
 throttled to one per ``resort_ms``.
 
 Balance operations: :meth:`open_balance_dialog` opens a :class:`BalanceDialog` with
-``open()``. Its ``confirmed(op)`` spawns ``accounts.submit(op)`` through the TaskOwner; the
-receipt or the failure goes back to the same dialog. Resending after an unknown outcome
-goes through the same path with the same operation object (same idempotency key).
+``open()``. Its ``confirmed(op)`` spawns ``accounts.submit(op)`` (the write pipeline)
+through the TaskOwner, ``check_requested(op)`` spawns ``accounts.reconcile(op)``; the
+outcome goes back to the same dialog. ``renew_requested(op)`` asks the service for the same
+write under a new key and shows its review.
 
 Imports: PySide6, psygnal (through the services), the standard library, desktop.domain,
 desktop.services and desktop.ui.
@@ -16,7 +17,7 @@ desktop.services and desktop.ui.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -24,17 +25,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.domain.errors import DesktopError
-from desktop.domain.models import Account, BalanceKind, BalanceOperation, BalanceReceipt
+from desktop.domain.models import Account, BalanceKind
+from desktop.domain.operations import Operation, OperationState
 from desktop.ui.dialogs.balance import BalanceDialog
-from desktop.ui.dialogs.balance_text import definitely_not_applied
 from desktop.ui.models.accounts import AccountsTableModel
-from desktop.ui.models.columns import format_signed_money
 
 if TYPE_CHECKING:
-    from desktop.services.accounts import AccountService
+    from desktop.services.accounts import AccountService, BalanceResult
     from desktop.services.tasks import TaskOwner
 
 _log = logging.getLogger(__name__)
+
+Step = Callable[[Operation], Awaitable["BalanceResult"]]
+"""``accounts.submit`` or ``accounts.reconcile``."""
 
 RESORT_MS = 500
 """Live updates re-sort the grid at most this often (stack-notes §6: ≤ 2 Hz)."""
@@ -121,22 +124,38 @@ class AccountsPresenter(QObject):
             max_amount=self._service.max_amount,
         )
         dialog.confirmed.connect(partial(self._on_dialog_confirmed, dialog))
+        dialog.check_requested.connect(partial(self._on_dialog_check_requested, dialog))
+        dialog.renew_requested.connect(partial(self._on_dialog_renew_requested, dialog))
         dialog.finished.connect(partial(self._on_dialog_finished, dialog))
         self._dialogs.add(dialog)
         dialog.open()
         return dialog
 
-    def _on_dialog_confirmed(self, dialog: BalanceDialog, operation: BalanceOperation) -> None:
+    def _on_dialog_confirmed(self, dialog: BalanceDialog, operation: Operation) -> None:
+        self._run(dialog, operation, self._service.submit)
+
+    def _on_dialog_check_requested(self, dialog: BalanceDialog, operation: Operation) -> None:
+        self._run(dialog, operation, self._service.reconcile)
+
+    def _on_dialog_renew_requested(self, dialog: BalanceDialog, operation: Operation) -> None:
+        try:
+            fresh = self._service.renew(operation)
+        except ValueError as exc:
+            self.operation_finished.emit(f"{operation.summary}: {exc}", "error")
+            return
+        dialog.show_review(fresh)
+
+    def _run(self, dialog: BalanceDialog, operation: Operation, step: Step) -> None:
         self._in_flight += 1
-        self._tasks.spawn(f"balance-{operation.login}", self._submit(dialog, operation))
+        self._tasks.spawn(f"balance-{operation.login}", self._submit(dialog, operation, step))
 
     def _on_dialog_finished(self, dialog: BalanceDialog, _result: int) -> None:
         self._dialogs.discard(dialog)
         dialog.deleteLater()
 
-    async def _submit(self, dialog: BalanceDialog, operation: BalanceOperation) -> None:
+    async def _submit(self, dialog: BalanceDialog, operation: Operation, step: Step) -> None:
         try:
-            receipt = await self._service.submit(operation)
+            result = await step(operation)
         except DesktopError as exc:
             self._finish_failure(dialog, operation, exc)
         except Exception as exc:
@@ -144,26 +163,27 @@ class AccountsPresenter(QObject):
             self._finish_failure(dialog, operation, DesktopError(f"Unexpected error: {exc!r}"))
             raise
         else:
-            self._finish_receipt(dialog, receipt)
+            self._finish(dialog, operation, result)
         finally:
             self._in_flight -= 1
 
-    def _finish_receipt(self, dialog: BalanceDialog, receipt: BalanceReceipt) -> None:
-        op = receipt.operation
-        self.operation_finished.emit(
-            f"{op.kind.label} {format_signed_money(op.signed_amount)} on {op.login}: done, ticket {receipt.ticket}",
-            "ok",
-        )
-        if dialog in self._dialogs:
-            dialog.show_receipt(receipt)
-
-    def _finish_failure(self, dialog: BalanceDialog, op: BalanceOperation, error: DesktopError) -> None:
-        unknown = not definitely_not_applied(error)
-        summary = f"{op.kind.label} {format_signed_money(op.signed_amount)} on {op.login}"
-        if unknown:
-            self.operation_finished.emit(f"{summary}: OUTCOME UNKNOWN, check the account ({error})", "warning")
+    def _finish(self, dialog: BalanceDialog, op: Operation, result: BalanceResult) -> None:
+        outcome = result.outcome
+        state = outcome.state
+        if state is OperationState.APPLIED:
+            self.operation_finished.emit(f"{op.summary}: done, ticket {outcome.ticket}", "ok")
+        elif state is OperationState.UNKNOWN:
+            self.operation_finished.emit(
+                f"{op.summary}: OUTCOME UNKNOWN, check it again ({outcome.message})", "warning"
+            )
         else:
-            self.operation_finished.emit(f"{summary}: refused, {error}", "error")
-        _log.info("balance operation %s ended: %s", op.idempotency_key, error)
+            self.operation_finished.emit(f"{op.summary}: {state.label.lower()}, {outcome.message}", "error")
+        _log.info("balance operation %s: %s", op.key, state.value)
+        if dialog in self._dialogs:
+            dialog.show_outcome(outcome, result.account, result.at)
+
+    def _finish_failure(self, dialog: BalanceDialog, op: Operation, error: DesktopError) -> None:
+        self.operation_finished.emit(f"{op.summary}: {error}", "error")
+        _log.info("balance operation %s ended: %s", op.key, error)
         if dialog in self._dialogs:
             dialog.show_failure(error)
