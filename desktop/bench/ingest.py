@@ -28,7 +28,7 @@ from typing import Any
 
 from desktop.app.demo import SimulatorProcess
 from desktop.app.runtime import run_app
-from desktop.bench.probe import PaintProbe, TickProbe, latencies_in
+from desktop.bench.probe import GcProbe, PaintProbe, TickProbe, latencies_in
 from desktop.bench.stats import LatencyFigures, percentile, window_figures
 from desktop.client.rest import WebApi
 from desktop.config import AppConfig, Credentials
@@ -49,6 +49,7 @@ class AppFigures:
     cost: list[float]
     fps: float
     cpu_s: float
+    gc: str
 
 
 def run_ingest(*, rate: float, seconds: float, warmup: float) -> int:
@@ -126,6 +127,7 @@ async def _app_and_bare(
         window.market_watch.table.viewport(),
         lambda: presenter.frames,
     )
+    collections = GcProbe()
     try:
         await workstation.start()
         await _receive(bare, 20)
@@ -137,8 +139,10 @@ async def _app_and_bare(
         await asyncio.sleep(max(0.0, end - time.time()))
         cpu, measured = time.process_time() - cpu, presenter.frames - frames
         app = _app_figures(ticks, paints, presenter, frames, measured, start, end, cpu)
+        app.gc = collections.summary(start, end)
         bare_figures = await _receive(bare, 30 + seconds)
     finally:
+        collections.close()
         window.shut_down()
         window.deleteLater()
         await workstation.aclose()
@@ -168,6 +172,7 @@ def _app_figures(
         cost=cost,
         fps=measured / (end - start),
         cpu_s=cpu,
+        gc="",
     )
 
 
@@ -201,6 +206,7 @@ def _report(rate: float, bare_json: LatencyFigures | dict[str, Any], app: AppFig
     print(f"  app painted        p50 {p(app.painted_ms, 50):7.1f} ms   p99 {p(app.painted_ms, 99):7.1f} ms")
     growth = f"{app.ticks.growth_ms_per_s:+.1f} ms/s app, {bare.growth_ms_per_s:+.1f} ms/s bare"
     print(f"backlog       {growth} (slope of latency over time)")
+    print(f"gc (app)      {app.gc}")
     print(f"cpu           bare {bare_cpu:.4f} ms/tick, app {app_cpu:.4f} ms/tick (app includes the probes)")
     print(
         f"ingest: rate={rate:.0f} bare_rate={bare.rate:.0f} app_rate={app.ticks.rate:.0f} ratio={ratio:.3f} "

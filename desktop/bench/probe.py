@@ -12,6 +12,7 @@ Imports: PySide6, numpy, desktop.client, desktop.bench and the standard library.
 
 from __future__ import annotations
 
+import gc
 import time
 from array import array
 from collections import defaultdict, deque
@@ -116,3 +117,32 @@ def latencies_in(samples: list[tuple[float, np.ndarray[Any, Any]]], start: float
     """The latencies (ms) of the samples taken in ``[start, end)``."""
     chosen = [lat for at, lat in samples if start <= at < end]
     return np.concatenate(chosen) * 1000.0 if chosen else np.empty(0)
+
+
+class GcProbe:
+    """Times every cycle collection of this process (any generation, any thread) while installed."""
+
+    def __init__(self) -> None:
+        self._started = 0.0
+        self.pauses: list[tuple[float, int, float]] = []  # (epoch, generation, ms)
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((time.time(), info["generation"], (time.perf_counter() - self._started) * 1000.0))
+
+    def close(self) -> None:
+        """Stop timing."""
+        gc.callbacks.remove(self._on_gc)
+
+    def summary(self, start: float, end: float) -> str:
+        """Collections in ``[start, end)``: how many of each generation, the longest, the total."""
+        inside = [(g, ms) for at, g, ms in self.pauses if start <= at < end]
+        if not inside:
+            return "none"
+        per_gen = [sum(1 for g, _ in inside if g == gen) for gen in range(3)]
+        longest = max(ms for _, ms in inside)
+        total = sum(ms for _, ms in inside) / (end - start)
+        return f"gen0/1/2 {per_gen[0]}/{per_gen[1]}/{per_gen[2]}, longest {longest:.1f} ms, {total:.1f} ms/s"
