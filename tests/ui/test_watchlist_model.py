@@ -193,5 +193,21 @@ def test_a_selected_row_keeps_its_signal_colours(qtbot: Any) -> None:
     qtbot.addWidget(view)
     view.selectRow(0)
     option = QStyleOptionViewItem()
-    view.itemDelegate().initStyleOption(option, model.index(0, 3))
+    view.itemDelegateForIndex(model.index(0, 3)).initStyleOption(option, model.index(0, 3))
     assert option.palette.color(QPalette.ColorRole.HighlightedText) == theme.WARN
+
+
+def test_only_the_selected_row_pays_for_a_python_delegate_and_it_follows_a_resort(qtbot: Any) -> None:
+    from desktop.ui.views.tables import GridView, SignalColourDelegate
+
+    model = WatchlistModel()
+    model.set_symbols([SymbolSpec("EURUSD", 5), SymbolSpec("AUDUSD", 5)])
+    view = GridView(model)
+    qtbot.addWidget(view)
+    view.selectRow(0)
+    assert isinstance(view.itemDelegateForIndex(model.index(0, 1)), SignalColourDelegate)
+    assert not isinstance(view.itemDelegateForIndex(model.index(1, 1)), SignalColourDelegate)
+    model.sort(0)  # AUDUSD first: the selection moves to row 1, and the delegate with it
+    assert view.selectionModel().selectedIndexes()[0].row() == 1
+    assert isinstance(view.itemDelegateForIndex(model.index(1, 1)), SignalColourDelegate)
+    assert not isinstance(view.itemDelegateForIndex(model.index(0, 1)), SignalColourDelegate)
