@@ -23,7 +23,15 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.models import SymbolSpec
 from desktop.domain.series import SeriesView
@@ -56,6 +64,9 @@ class TickChart(QWidget):
         self._title = QLabel(self)
         self._title.setObjectName("chartTitle")
         self._title.setTextFormat(Qt.TextFormat.RichText)
+        # The title changes on every tick of the symbol; its width must never reach the dock's
+        # size hints, or each new price re-lays the main window out and repaints all of it.
+        self._title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.follow_button = QToolButton(self)
         self.follow_button.setText("Follow")
         self.follow_button.setCheckable(True)
