@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 
 from desktop.domain.models import SymbolSpec
 from desktop.domain.quote_book import QuoteBook
@@ -30,7 +30,7 @@ from desktop.ui.models.columns import (
     format_price,
     format_tick_time,
 )
-from desktop.ui.models.table import RowTableModel
+from desktop.ui.models.table import FOREGROUND_ROLE, TOOLTIP_ROLE, RowTableModel
 
 STALE_AFTER_S = 15.0
 """Seconds without a tick after which a symbol's row turns grey (MetaTrader 5 uses 15 s)."""
@@ -197,9 +197,9 @@ class WatchlistModel(RowTableModel[WatchRow]):
         return turned
 
     def _cell_data(self, row: WatchRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND_ROLE:
             return _foreground(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return self._tooltip(row, column)
         return None
 
