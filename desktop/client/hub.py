@@ -150,6 +150,9 @@ class TickHub:
         # its own reference for the HTTP handshake (stack-notes §3.2).
         client._headers = {}
         route_ticks_directly(client, "OnTick", self._on_ticks)
+        # Records that arrive in the handshake's own frame skip the direct route and take
+        # pysignalr's dispatcher: they must reach the sink too.
+        client.on("OnTick", self._on_tick_message)
         client.on("OnConnectionStatus", self._on_connection_status)
         client.on_open(lambda: self._on_open(client))
         client.on_close(self._on_close)
@@ -200,6 +203,9 @@ class TickHub:
                 self.bad_payloads += 1
                 if self.bad_payloads <= 10:
                     _log.exception("bad tick payload %r", payload)
+
+    async def _on_tick_message(self, args: list[Any]) -> None:
+        self._on_ticks(args)
 
     async def _fetch_token(self) -> str:
         """A fresh token from the factory, run on the loop that runs :meth:`run`."""

@@ -86,3 +86,21 @@ def test_a_true_or_a_text_is_never_read_as_a_price() -> None:
     for bid in (True, "1.1", None):
         with pytest.raises(TypeError):
             tick_fields({"symbol": "EURUSD", "bid": bid, "ask": 1.2})
+
+
+def test_ticks_that_take_pysignalr_s_path_reach_the_hub_s_sink_too() -> None:
+    from pysignalr.messages import InvocationMessage
+
+    from desktop.client.hub import TickHub
+
+    got: list[tuple[str, float, float, float]] = []
+
+    async def token() -> str:
+        return "t"
+
+    hub = TickHub(lambda: "http://127.0.0.1:9/hubs/mt4/v2", token, lambda *a: got.append(a), own_thread=False)
+    client = hub._build_client("t")
+    tick = {"symbol": "EURUSD", "bid": 1.1, "ask": 1.2, "lastTime": "1970-01-01T00:00:02.000Z"}
+    message = InvocationMessage(invocation_id=None, target="OnTick", arguments=[tick])  # type: ignore[call-arg]
+    asyncio.run(client._on_message(message))
+    assert got == [("EURUSD", 1.1, 1.2, 2.0)]
