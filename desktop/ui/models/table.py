@@ -182,6 +182,27 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             pos[row] = place
         self._pos = pos
 
+    def _emit_row_runs_changed(self, rows: Sequence[int], max_runs: int) -> None:
+        """One ``dataChanged`` per run of adjacent shown places of ``rows``, at most ``max_runs``.
+
+        A view repaints the whole rectangle a ``dataChanged`` spans; three quiet rows far
+        apart would repaint everything between them. Past ``max_runs`` runs, one span.
+        """
+        places = sorted({self._pos[r] for r in rows if self._pos[r] >= 0})
+        if not places:
+            return
+        runs: list[list[int]] = [[places[0], places[0]]]
+        for place in places[1:]:
+            if place == runs[-1][1] + 1:
+                runs[-1][1] = place
+            else:
+                runs.append([place, place])
+        if len(runs) > max_runs:
+            runs = [[places[0], places[-1]]]
+        last = len(self._columns) - 1
+        for top, bottom in runs:
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, last))
+
     def _emit_rows_changed(self, rows: Sequence[int]) -> None:
         """One ``dataChanged`` spanning the shown places of row numbers ``rows``."""
         places = [self._pos[r] for r in rows if self._pos[r] >= 0]
