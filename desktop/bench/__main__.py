@@ -1,4 +1,4 @@
-"""``python -m desktop.bench ingest [--rate R] [--seconds S]``: print the ingest figures."""
+"""``python -m desktop.bench ingest|click [--rate R] ...``: print a benchmark's figures."""
 
 from __future__ import annotations
 
@@ -15,8 +15,17 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--rate", type=float, default=20_000.0, help="ticks/s the simulator offers")
     ingest.add_argument("--seconds", type=float, default=8.0, help="length of each measurement")
     ingest.add_argument("--warmup", type=float, default=2.0, help="seconds ignored before measuring")
+    click = sub.add_parser("click", help="click on a symbol -> its chart painted, under a live feed")
+    click.add_argument("--rate", type=float, default=20_000.0, help="ticks/s the simulator offers")
+    click.add_argument("--clicks", type=int, default=30, help="how many clicks")
+    click.add_argument("--every", type=float, default=0.4, help="seconds between clicks")
+    click.add_argument("--warmup", type=float, default=2.0, help="seconds before the first click")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.bench == "click":
+        from desktop.bench.click import run_click
+
+        return run_click(rate=args.rate, clicks=args.clicks, every=args.every, warmup=args.warmup)
     from desktop.bench.ingest import run_ingest
 
     return run_ingest(rate=args.rate, seconds=args.seconds, warmup=args.warmup)

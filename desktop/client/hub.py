@@ -8,6 +8,13 @@ So every connection here is a fresh ``SignalRClient`` with a fresh token in its 
 callbacks never raise; any loss ends that client, and the supervisor reconnects with its
 own backoff (reset after every successful connection) and resubscribes every symbol.
 
+The connection runs on a :class:`~desktop.client.network_loop.NetworkLoop` thread of its
+own (``own_thread``, the default), so ticks are received and decoded while the GUI thread
+paints. ``OnTick`` records are decoded straight from the socket text (tick_decode) and go to
+the tick sink on that thread; the sink must be thread-safe (the QuoteBook is). Everything
+else crosses back to the loop that called :meth:`TickHub.run`: status signals, stream items,
+and the token factory, which runs there (it may use that loop's HTTP client).
+
 Imports: pysignalr, psygnal, desktop.client, desktop.domain, the standard library.
 """
 
@@ -24,13 +31,14 @@ from pysignalr.messages import CompletionMessage
 
 from desktop.client import wire
 from desktop.client.backoff import Backoff
-from desktop.client.wire import parse_time
+from desktop.client.network_loop import NetworkLoop, on_loop
+from desktop.client.tick_decode import route_ticks_directly, tick_fields
 from desktop.domain.models import AccountChange, ConnectionState, ConnectionStatus, MarginSnapshot
 
 _log = logging.getLogger(__name__)
 
 TickSink = Callable[[str, float, float, float], None]
-"""Receives ``(symbol, bid, ask, time)`` for every tick; must not block."""
+"""Receives ``(symbol, bid, ask, time)`` for every tick, on the hub's thread; must not block."""
 
 T = TypeVar("T")
 
@@ -55,6 +63,7 @@ class TickHub:
         sink: TickSink,
         *,
         backoff: Backoff | None = None,
+        own_thread: bool = True,
     ) -> None:
         self._url = url
         self._token = token
@@ -63,6 +72,8 @@ class TickHub:
         self._symbols: dict[str, None] = {}
         self._streams: dict[str, Callable[[Any], None]] = {}
         self._ever_connected = False
+        self._own_thread = own_thread
+        self._home: asyncio.AbstractEventLoop | None = None
         self.connections = 0
         self.bad_payloads = 0
 
@@ -85,7 +96,23 @@ class TickHub:
         self._streams[method] = deliver
 
     async def run(self) -> None:
-        """Connect, and reconnect after every loss, until cancelled."""
+        """Connect, and reconnect after every loss, until cancelled.
+
+        With ``own_thread`` the connection runs on a network thread; cancelling this
+        coroutine cancels it there and waits until its sockets are closed.
+        """
+        self._home = asyncio.get_running_loop()
+        if not self._own_thread:
+            await self._supervise()
+            return
+        network = NetworkLoop("tick-hub")
+        network.start()
+        try:
+            await asyncio.wrap_future(network.submit(self._supervise()))
+        finally:
+            await network.stop()
+
+    async def _supervise(self) -> None:
         attempt = 0
         while True:
             self._emit(ConnectionState.RECONNECTING if self._ever_connected else ConnectionState.CONNECTING)
@@ -103,7 +130,7 @@ class TickHub:
         client: SignalRClient | None = None
         opened: list[Any] = []
         try:
-            client = self._build_client(await self._token())
+            client = self._build_client(await self._fetch_token())
             _record_connections(client, opened)
             await client.run()
         except _ConnectionLost:
@@ -122,7 +149,10 @@ class TickHub:
         # pysignalr copies its headers (the token) into every hub message; the transport keeps
         # its own reference for the HTTP handshake (stack-notes §3.2).
         client._headers = {}
-        client.on("OnTick", self._on_tick)
+        route_ticks_directly(client, "OnTick", self._on_ticks)
+        # Records that arrive in the handshake's own frame skip the direct route and take
+        # pysignalr's dispatcher: they must reach the sink too.
+        client.on("OnTick", self._on_tick_message)
         client.on("OnConnectionStatus", self._on_connection_status)
         client.on_open(lambda: self._on_open(client))
         client.on_close(self._on_close)
@@ -152,28 +182,51 @@ class TickHub:
         _log.warning("hub call failed: %s", getattr(message, "error", message))
 
     def _guard(self, method: str, deliver: Callable[[Any], None]) -> Callable[[Any], Awaitable[None]]:
-        async def on_next(item: Any) -> None:
+        def guarded(item: Any) -> None:
             try:
                 deliver(item)
             except Exception:  # noqa: BLE001 - one bad item must never end the stream
                 self.bad_payloads += 1
                 _log.exception("bad %s item %r", method, item)
 
+        async def on_next(item: Any) -> None:
+            self._at_home(guarded, item)
+
         return on_next
 
-    async def _on_tick(self, args: list[Any]) -> None:
+    def _on_ticks(self, args: list[Any]) -> None:
+        sink = self._sink
         for payload in args:
             try:
-                self._sink(
-                    payload["symbol"],
-                    float(payload["bid"]),
-                    float(payload["ask"]),
-                    parse_time(payload.get("lastTime")),
-                )
+                sink(*tick_fields(payload))
             except Exception:  # noqa: BLE001 - one bad payload must never end the feed
                 self.bad_payloads += 1
                 if self.bad_payloads <= 10:
                     _log.exception("bad tick payload %r", payload)
+
+    async def _on_tick_message(self, args: list[Any]) -> None:
+        self._on_ticks(args)
+
+    async def _fetch_token(self) -> str:
+        """A fresh token from the factory, run on the loop that runs :meth:`run`."""
+        if self._away_from_home():
+            assert self._home is not None
+            return await on_loop(self._home, self._token)
+        return await self._token()
+
+    def _away_from_home(self) -> bool:
+        return self._home is not None and asyncio.get_running_loop() is not self._home
+
+    def _at_home(self, action: Callable[..., None], *args: Any) -> None:
+        """Run ``action(*args)`` on the loop that runs :meth:`run` (at once when already there)."""
+        if self._away_from_home():
+            assert self._home is not None
+            try:
+                self._home.call_soon_threadsafe(action, *args)
+            except RuntimeError:  # the app's loop already closed: nobody is left to tell
+                _log.debug("hub event after the app's loop closed", exc_info=True)
+        else:
+            action(*args)
 
     async def _on_connection_status(self, args: list[Any]) -> None:
         payload = args[0] if args else {}
@@ -183,8 +236,11 @@ class TickHub:
             self._emit(ConnectionState.CONNECTED)
 
     def _emit(self, state: ConnectionState, detail: str = "") -> None:
+        self._at_home(self._emit_here, ConnectionStatus(state, detail))
+
+    def _emit_here(self, status: ConnectionStatus) -> None:
         try:
-            self.status_changed.emit(ConnectionStatus(state, detail))
+            self.status_changed.emit(status)
         except Exception:  # noqa: BLE001 - a listener's bug must not stop the supervisor
             _log.exception("status listener failed")
 

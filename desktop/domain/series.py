@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+_STORED_ORDER = [2, 0, 1]  # samples are (bid, ask, time); the buffer's rows are time, bid, ask
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,20 @@ class PriceSeries:
         """Append ``(bid, ask, time)`` samples in arrival order; the oldest fall off."""
         if not samples:
             return
-        batch = np.asarray(samples[-self._capacity :], dtype=np.float64).T  # rows: bid, ask, time
-        n = batch.shape[1]
-        idx = (self._next + np.arange(n)) % self._capacity
-        for row, src in ((0, 2), (1, 0), (2, 1)):  # stored rows: time, bid, ask
-            self._data[row, idx] = batch[src]
-            self._data[row, idx + self._capacity] = batch[src]
-        self._next = int((self._next + n) % self._capacity)
-        self._count = min(self._count + n, self._capacity)
+        cap, start = self._capacity, self._next
+        rows = np.asarray(samples[-cap:], dtype=np.float64).T[_STORED_ORDER]  # time, bid, ask
+        n = rows.shape[1]
+        # At most two contiguous runs (up to the end of the ring, then from its start), each
+        # written twice; slice copies, not a fancy-indexed scatter.
+        first = min(n, cap - start)
+        self._data[:, start : start + first] = rows[:, :first]
+        self._data[:, start + cap : start + cap + first] = rows[:, :first]
+        rest = n - first
+        if rest:
+            self._data[:, :rest] = rows[:, first:]
+            self._data[:, cap : cap + rest] = rows[:, first:]
+        self._next = (start + n) % cap
+        self._count = min(self._count + n, cap)
 
     def view(self) -> SeriesView:
         """The samples held, oldest first, as views into the buffer."""

@@ -120,3 +120,26 @@ def test_curve_settings_are_cheap(chart: TickChart) -> None:
     assert item.opts["clipToView"] is True
     assert item.opts["autoDownsample"] is True
     assert item.opts["downsampleMethod"] == "peak"
+
+
+def test_following_moves_the_view_in_steps_not_every_frame(chart: TickChart) -> None:
+    book = QuoteBook()
+    feed(book, 300, [EURUSD])
+    book.flush()
+    series = book.series("EURUSD")
+    assert series is not None
+    chart.set_symbol(EURUSD)
+    chart.set_series(series.view())
+    box = chart.bid_curve.getViewBox()
+    first = box.viewRange()
+    view = series.view()
+    newest, bid, ask = float(view.time[-1]), float(view.bid[-1]), float(view.ask[-1])
+    book.apply("EURUSD", bid, ask, newest + 0.1)  # inside the room left on the right
+    book.flush()
+    chart.set_series(series.view())
+    assert box.viewRange() == first
+    book.apply("EURUSD", bid, ask, first[0][1] + 1.0)  # past the right edge
+    book.flush()
+    chart.set_series(series.view())
+    (_, x1), _ = box.viewRange()
+    assert x1 > first[0][1] + 1.0

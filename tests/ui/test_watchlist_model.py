@@ -57,7 +57,7 @@ def test_update_formats_prices_to_symbol_digits(model: WatchlistModel, qtmodelte
     assert cell(model, 0, 1, Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
 
 
-def test_update_emits_one_data_changed_spanning_changed_rows(model: WatchlistModel, qtbot: Any) -> None:
+def test_update_emits_one_data_changed_per_run_of_changed_rows(model: WatchlistModel, qtbot: Any) -> None:
     book = QuoteBook()
     book.apply("GBPUSD", 1.2714, 1.2716, T0)
     book.apply("XAUUSD", 2381.1, 2381.4, T0)
@@ -66,7 +66,26 @@ def test_update_emits_one_data_changed_spanning_changed_rows(model: WatchlistMod
     model.dataChanged.connect(lambda tl, br, *_: spans.append((tl.row(), tl.column(), br.row(), br.column())))
     model.update_from_book(book, book.flush())
     gbp, xau = model.view_row_of_symbol("GBPUSD"), model.view_row_of_symbol("XAUUSD")
-    assert spans == [(min(gbp, xau), 0, max(gbp, xau), model.columnCount() - 1)]
+    last = model.columnCount() - 1
+    if abs(gbp - xau) == 1:
+        assert spans == [(min(gbp, xau), 0, max(gbp, xau), last)]
+    else:
+        assert spans == sorted([(gbp, 0, gbp, last), (xau, 0, xau, last)])
+
+
+def test_many_scattered_changes_are_one_spanning_data_changed(qtbot: Any) -> None:
+    from desktop.ui.models.watchlist import MAX_CHANGED_RUNS
+
+    specs = [SymbolSpec(f"S{i:02d}", 5) for i in range(4 * MAX_CHANGED_RUNS)]
+    model = WatchlistModel()
+    model.set_symbols(specs)
+    book = QuoteBook()
+    for spec in specs[::2]:  # every other row: more runs than MAX_CHANGED_RUNS
+        book.apply(spec.name, 1.1, 1.2, T0)
+    spans: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda tl, br, *_: spans.append((tl.row(), br.row())))
+    model.update_from_book(book, book.flush())
+    assert spans == [(0, len(specs) - 2)]
 
 
 def test_nothing_dirty_emits_nothing(model: WatchlistModel) -> None:
@@ -193,5 +212,21 @@ def test_a_selected_row_keeps_its_signal_colours(qtbot: Any) -> None:
     qtbot.addWidget(view)
     view.selectRow(0)
     option = QStyleOptionViewItem()
-    view.itemDelegate().initStyleOption(option, model.index(0, 3))
+    view.itemDelegateForIndex(model.index(0, 3)).initStyleOption(option, model.index(0, 3))
     assert option.palette.color(QPalette.ColorRole.HighlightedText) == theme.WARN
+
+
+def test_only_the_selected_row_pays_for_a_python_delegate_and_it_follows_a_resort(qtbot: Any) -> None:
+    from desktop.ui.views.tables import GridView, SignalColourDelegate
+
+    model = WatchlistModel()
+    model.set_symbols([SymbolSpec("EURUSD", 5), SymbolSpec("AUDUSD", 5)])
+    view = GridView(model)
+    qtbot.addWidget(view)
+    view.selectRow(0)
+    assert isinstance(view.itemDelegateForIndex(model.index(0, 1)), SignalColourDelegate)
+    assert not isinstance(view.itemDelegateForIndex(model.index(1, 1)), SignalColourDelegate)
+    model.sort(0)  # AUDUSD first: the selection moves to row 1, and the delegate with it
+    assert view.selectionModel().selectedIndexes()[0].row() == 1
+    assert isinstance(view.itemDelegateForIndex(model.index(1, 1)), SignalColourDelegate)
+    assert not isinstance(view.itemDelegateForIndex(model.index(0, 1)), SignalColourDelegate)

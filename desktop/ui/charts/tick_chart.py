@@ -7,6 +7,13 @@ peak downsampling, float64 epoch seconds on a UTC date axis (the same clock as t
 watch's Time column). While "Follow" is on, the x range shows the newest ``points`` ticks and
 the y range hugs them; panning or zooming with the mouse turns Follow off.
 
+Following moves the view in steps, not every frame: the x range jumps forward by
+:data:`LOOKAHEAD` of its width when the newest tick reaches the right edge, and the y range
+changes only when the prices leave it or fill less than half of it. Any range change makes
+pyqtgraph rebuild and repaint both axes and the grid, which was most of the app's painting
+at a calm 1,000 ticks/s; between steps the axes are cached pixmaps
+(``DeviceCoordinateCache``) and a frame repaints the curves only.
+
 Imports: PySide6, pyqtgraph, numpy, the standard library, desktop.domain and desktop.ui.
 """
 
@@ -16,7 +23,15 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.models import SymbolSpec
 from desktop.domain.series import SeriesView
@@ -28,6 +43,9 @@ PRICE_AXIS_WIDTH = 72
 
 MIN_WINDOW_S = 60.0
 """The narrowest time span the following chart shows."""
+
+LOOKAHEAD = 0.1
+"""Free room right of the newest tick after each step of a following view, as a share of its width."""
 
 
 class TickChart(QWidget):
@@ -42,9 +60,13 @@ class TickChart(QWidget):
         self._points = max(2, points)
         self._spec: SymbolSpec | None = None
         self._bounds: tuple[float, float, float, float] | None = None  # t0, t1, low, high
+        self._shown: tuple[float, float, float, float] | None = None  # the range set while following
         self._title = QLabel(self)
         self._title.setObjectName("chartTitle")
         self._title.setTextFormat(Qt.TextFormat.RichText)
+        # The title changes on every tick of the symbol; its width must never reach the dock's
+        # size hints, or each new price re-lays the main window out and repaints all of it.
+        self._title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.follow_button = QToolButton(self)
         self.follow_button.setText("Follow")
         self.follow_button.setCheckable(True)
@@ -72,6 +94,7 @@ class TickChart(QWidget):
             ax = item.getAxis(name)
             ax.setPen(pg.mkPen(theme.BORDER))
             ax.setTextPen(pg.mkPen(theme.TEXT_DIM))
+            ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.getAxis("right").setWidth(PRICE_AXIS_WIDTH)
         view = item.getViewBox()
         view.disableAutoRange()
@@ -127,7 +150,7 @@ class TickChart(QWidget):
     def set_symbol(self, spec: SymbolSpec | None) -> None:
         """Switch to ``spec`` (or to nothing) and clear the lines until :meth:`set_series`."""
         self._spec = spec
-        self._bounds = None
+        self._bounds = self._shown = None
         self._bid.setData([], [])
         self._ask.setData([], [])
         self._show_title(None, None)
@@ -144,23 +167,34 @@ class TickChart(QWidget):
         self._ask.setData(t, ask, skipFiniteCheck=True)
         self._bounds = (float(t[0]), float(t[-1]), float(bid.min()), float(ask.max()))
         self._show_title(float(bid[-1]), float(ask[-1]))
-        if self.follow_button.isChecked():
+        if self.follow_button.isChecked() and self._needs_step():
             self._apply_range()
 
     # -- internals --------------------------------------------------------------------------
+
+    def _needs_step(self) -> bool:
+        """Whether the data left the range shown, or the prices fill less than half of it."""
+        if self._shown is None or self._bounds is None:
+            return True
+        _, t1, low, high = self._bounds
+        _, x1, y0, y1 = self._shown
+        return t1 > x1 or low < y0 or high > y1 or (high - low) < 0.5 * (y1 - y0) - self._min_pad()
+
+    def _min_pad(self) -> float:
+        return (self._spec.point if self._spec is not None else 1e-5) * 3
 
     def _apply_range(self) -> None:
         if self._bounds is None:
             return
         t0, t1, low, high = self._bounds
-        point = self._spec.point if self._spec is not None else 1e-5
-        pad_y = max((high - low) * 0.08, point * 3)
-        pad_x = max((t1 - t0) * 0.02, 0.5)
+        pad_y = max((high - low) * 0.08, self._min_pad())
         # At least a minute in view: a calm symbol's few ticks do not fill the width, and the
         # time axis labels read HH:MM:SS instead of fractions of one second.
         t0 = min(t0, t1 - MIN_WINDOW_S)
+        pad_x = max((t1 - t0) * LOOKAHEAD, 0.5)
+        self._shown = (t0, t1 + pad_x, low - pad_y, high + pad_y)
         view = self._plot.getPlotItem().getViewBox()
-        view.setRange(xRange=(t0, t1 + pad_x), yRange=(low - pad_y, high + pad_y), padding=0)
+        view.setRange(xRange=self._shown[:2], yRange=self._shown[2:], padding=0)
 
     def _show_title(self, bid: float | None, ask: float | None) -> None:
         if self._spec is None:
@@ -187,6 +221,7 @@ class TickChart(QWidget):
         self._title.setAccessibleName(plain)
 
     def _on_follow_toggled(self, checked: bool) -> None:
+        self._shown = None
         if checked:
             self._apply_range()
 

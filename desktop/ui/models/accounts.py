@@ -23,7 +23,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from desktop.domain.models import Account
 from desktop.ui import theme
 from desktop.ui.models.columns import LEFT, RIGHT, Column, format_money, format_percent
-from desktop.ui.models.table import RowTableModel
+from desktop.ui.models.table import BACKGROUND_ROLE, FOREGROUND_ROLE, RowTableModel
 
 NO_MARGIN = Decimal("Infinity")
 """Sort key of an account with no margin in use: safest, so it sorts after every level."""
@@ -208,9 +208,9 @@ class AccountsTableModel(RowTableModel[Account]):
     # -- colours --------------------------------------------------------------------------
 
     def _cell_data(self, row: Account, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND_ROLE:
             return self._foreground(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == BACKGROUND_ROLE:
             level = row.margin_level
             if level is not None and level < self._call_level:
                 return theme.MARGIN_CALL_ROW

@@ -30,6 +30,18 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The raw value a column sorts by (Decimal, float, str …)."""
 
+# Roles as plain ints: ``data`` runs for every role of every cell painted, and looking a
+# member up on a Qt enum class costs about as much as the rest of the call.
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+ALIGN_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+USER_ROLE = int(Qt.ItemDataRole.UserRole)
+FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
+BACKGROUND_ROLE = int(Qt.ItemDataRole.BackgroundRole)
+TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+_SORT = int(SORT_ROLE)
+CELL_ROLES = frozenset({FOREGROUND_ROLE, BACKGROUND_ROLE, TOOLTIP_ROLE})
+"""The roles a subclass answers in ``_cell_data``; any other role is ``None`` at once."""
+
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
     """Rows of ``R`` shown through ``columns``, in a sorted and filtered order.
@@ -79,20 +91,23 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         """The number of columns; zero under any parent."""
         return 0 if parent.isValid() else len(self._columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         """Cell text, alignment, colours, the row object (UserRole) or its sort value."""
-        if not index.isValid() or index.row() >= len(self._view):
+        if role not in _ANSWERED and role not in CELL_ROLES:
             return None
-        row = self._rows[self._view[index.row()]]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align
-        if role == Qt.ItemDataRole.UserRole:
+        place = index.row()  # -1 for an invalid index
+        view = self._view
+        if not 0 <= place < len(view):
+            return None
+        row = self._rows[view[place]]
+        if role == DISPLAY_ROLE:
+            return self._columns[index.column()].display(row)
+        if role == ALIGN_ROLE:
+            return self._columns[index.column()].align
+        if role == USER_ROLE:
             return self._user_data(row)
-        if role == SORT_ROLE:
-            return column.sort_key(row)
+        if role == _SORT:
+            return self._columns[index.column()].sort_key(row)
         return self._cell_data(row, index.column(), role)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -167,6 +182,27 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             pos[row] = place
         self._pos = pos
 
+    def _emit_row_runs_changed(self, rows: Sequence[int], max_runs: int) -> None:
+        """One ``dataChanged`` per run of adjacent shown places of ``rows``, at most ``max_runs``.
+
+        A view repaints the whole rectangle a ``dataChanged`` spans; three quiet rows far
+        apart would repaint everything between them. Past ``max_runs`` runs, one span.
+        """
+        places = sorted({self._pos[r] for r in rows if self._pos[r] >= 0})
+        if not places:
+            return
+        runs: list[list[int]] = [[places[0], places[0]]]
+        for place in places[1:]:
+            if place == runs[-1][1] + 1:
+                runs[-1][1] = place
+            else:
+                runs.append([place, place])
+        if len(runs) > max_runs:
+            runs = [[places[0], places[-1]]]
+        last = len(self._columns) - 1
+        for top, bottom in runs:
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, last))
+
     def _emit_rows_changed(self, rows: Sequence[int]) -> None:
         """One ``dataChanged`` spanning the shown places of row numbers ``rows``."""
         places = [self._pos[r] for r in rows if self._pos[r] >= 0]
@@ -174,3 +210,6 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             top = self.index(min(places), 0)
             bottom = self.index(max(places), len(self._columns) - 1)
             self.dataChanged.emit(top, bottom)
+
+
+_ANSWERED = frozenset({DISPLAY_ROLE, ALIGN_ROLE, USER_ROLE, _SORT})

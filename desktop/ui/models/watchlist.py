@@ -2,7 +2,8 @@
 
 The model never sees single ticks. Once per frame the quotes presenter hands it the
 :class:`~desktop.domain.quote_book.QuoteBook` and the set of symbols that ticked; the model
-re-formats those rows and emits one ``dataChanged`` spanning them.
+re-formats those rows and emits a ``dataChanged`` per run of adjacent changed rows (one
+spanning them all when there are many runs).
 
 Colours: a bid or ask that rose is green, one that fell is red, and it keeps that colour
 until the price changes again (as MetaTrader's market watch does: calm, no flashing). A
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 
 from desktop.domain.models import SymbolSpec
 from desktop.domain.quote_book import QuoteBook
@@ -30,10 +31,14 @@ from desktop.ui.models.columns import (
     format_price,
     format_tick_time,
 )
-from desktop.ui.models.table import RowTableModel
+from desktop.ui.models.table import FOREGROUND_ROLE, TOOLTIP_ROLE, RowTableModel
 
 STALE_AFTER_S = 15.0
 """Seconds without a tick after which a symbol's row turns grey (MetaTrader 5 uses 15 s)."""
+
+MAX_CHANGED_RUNS = 8
+"""Up to this many separate runs of changed rows get a ``dataChanged`` each (a calm market
+repaints its few ticking rows only); more get one spanning ``dataChanged``."""
 
 RESORT_INTERVAL_S = 1.0
 """When sorted by a live column (bid, ask, spread, time), re-sort at most this often."""
@@ -163,7 +168,7 @@ class WatchlistModel(RowTableModel[WatchRow]):
         if now - self._last_stale_check >= 1.0:
             self._last_stale_check = now
             changed.extend(self._mark_stale(now))
-        self._emit_rows_changed(changed)
+        self._emit_row_runs_changed(changed, MAX_CHANGED_RUNS)
         if changed and self._sort_column in LIVE_COLUMNS and now - self._last_sort >= RESORT_INTERVAL_S:
             self.resort()
 
@@ -197,9 +202,9 @@ class WatchlistModel(RowTableModel[WatchRow]):
         return turned
 
     def _cell_data(self, row: WatchRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND_ROLE:
             return _foreground(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return self._tooltip(row, column)
         return None
 

@@ -29,6 +29,10 @@ class SignalColourDelegate(QStyledItemDelegate):
     Qt draws selected text in the palette's highlighted-text colour and drops the model's
     ``ForegroundRole``; then the selected symbol -- the one the dealer is watching -- would
     lose its up/down colour and its wide-spread or stale warning.
+
+    A Python delegate costs a call into Python (and two ``data`` calls) per cell painted, so
+    :class:`GridView` sets it on the selected rows only; every other cell is painted by Qt's
+    own delegate, which takes the colours from the model's roles.
     """
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -60,7 +64,11 @@ class GridView(QTableView):
     ) -> None:
         super().__init__(parent)
         self.setModel(model)
-        self.setItemDelegate(SignalColourDelegate(self))
+        self._colour_delegate = SignalColourDelegate(self)
+        self._colour_rows: set[int] = set()
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        model.layoutChanged.connect(self._on_selection_changed)
+        model.modelReset.connect(self._on_selection_changed)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -87,6 +95,15 @@ class GridView(QTableView):
                 # The free width goes to this column instead of an empty band on the right.
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
         self.setSortingEnabled(True)
+
+    def _on_selection_changed(self, *_: object) -> None:
+        """Keep the colour-keeping delegate on exactly the rows now selected."""
+        rows = {index.row() for index in self.selectionModel().selectedIndexes()}
+        for row in self._colour_rows - rows:
+            self.setItemDelegateForRow(row, None)  # type: ignore[arg-type]
+        for row in rows - self._colour_rows:
+            self.setItemDelegateForRow(row, self._colour_delegate)
+        self._colour_rows = rows
 
     def preferred_width(self) -> int:
         """The width that shows every column at its default width, plus the scroll bar."""
