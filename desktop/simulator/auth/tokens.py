@@ -8,8 +8,9 @@ public key is served as a JWKS. Requested scopes are checked case-insensitively 
 ``webapi``, ``webapi.read``, ``webapi.write``, ``openid`` and ``profile``; none requested
 means ``webapi``. Client credentials may come in the form body or an HTTP Basic header.
 
-Two clients are registered: the configured one (``demo-dealer``) of the simulator's
-organisation, and ``other-org`` of another organisation. Tokens carry ``org_id`` and
+Three clients are registered: the configured one (``demo-dealer``) of the simulator's
+organisation, ``demo-admin`` of the same organisation (manager ``admin`` right), and ``other-org``
+of another organisation. Tokens carry ``org_id`` and
 ``trade_platforms`` claims; the v2 pipeline answers ``Forbidden`` when the token's
 organisation does not own the platform in the path. Expiry is checked against the
 issuer's injectable ``clock``. Faults: ``short_lifetime`` makes new tokens die after N
@@ -35,6 +36,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from desktop.simulator.config import (
+    ADMIN_CLIENT_ID,
+    ADMIN_CLIENT_SECRET,
     ORGANIZATION_ID,
     OTHER_CLIENT_ID,
     OTHER_CLIENT_SECRET,
@@ -140,6 +143,7 @@ class TokenIssuer:
         self._clients = {
             OTHER_CLIENT_ID: RegisteredClient(OTHER_CLIENT_SECRET, OTHER_ORGANIZATION_ID, (OTHER_PLATFORM_ID,)),
             config.client_id: RegisteredClient(config.client_secret, ORGANIZATION_ID, (PLATFORM_ID,)),
+            ADMIN_CLIENT_ID: RegisteredClient(ADMIN_CLIENT_SECRET, ORGANIZATION_ID, (PLATFORM_ID,)),
         }
         self.lifetime = config.token_lifetime
         self.short_lifetime: int | None = None
