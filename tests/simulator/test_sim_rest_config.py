@@ -10,7 +10,7 @@ import aiohttp
 import httpx
 import pytest
 
-from desktop.simulator import SimulatorThread
+from desktop.simulator import MT5_PLATFORM_ID, SimulatorThread
 from desktop.simulator.config import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 from tests.simulator.hub_helpers import SYMBOL_FIELDS, check_payload, completion_of, invoke, item_of, ready_v2, stream
 from tests.simulator.sim_helpers import V2, run
@@ -161,3 +161,19 @@ def test_reset_restores_the_configuration(sim: SimulatorThread, http: httpx.Clie
     config = data(http.get(f"{V2}/CfgRequestSymbol/EURUSD"))
     assert (config["description"], config["spread"], config["filter"]) == ("Euro vs US Dollar", 12, 0)
     assert data(http.get(f"{V2}/GroupRecordGet/{GROUP}"))["defaultLeverage"] == 100
+
+
+def test_mt5_patches_show_in_the_mt5_reads(sim: SimulatorThread, http: httpx.Client) -> None:
+    mt5 = f"/api/v2/MT5/{MT5_PLATFORM_ID}"
+    group = "real\\retail\\usd"
+    patched = data(http.patch(f"{mt5}/GroupRecord/{group}", json={"marginCall": 120, "company": "Desk", "group": "x"}))
+    assert (patched["group"], patched["marginCall"], patched["company"]) == (group, 120.0, "Desk")
+    assert data(http.get(f"{mt5}/GroupGet/{group}"))["marginCall"] == 120.0
+    symbol = data(http.patch(f"{mt5}/SymbolRecord/eurusd", json={"tradeMode": "closeonly", "swapLong": -3}))
+    assert (symbol["symbol"], symbol["tradeMode"], symbol["swapLong"]) == ("EURUSD", "CloseOnly", -3.0)
+    assert data(http.get(f"{mt5}/SymbolGet/EURUSD"))["tradeMode"] == "CloseOnly"
+    assert data(http.get(f"{V2}/CfgRequestSymbol/EURUSD"))["tradeMode"] == "Full"  # another platform
+    assert data(http.get(f"{mt5}/TimeGet")) == {"timeZone": 0, "timeServer": "pool.ntp.org", "daylight": False,
+                                                  "daylightState": 0}  # fmt: skip
+    sim.call(sim.control.reset)
+    assert data(http.get(f"{mt5}/GroupGet/{group}"))["marginCall"] == 100.0

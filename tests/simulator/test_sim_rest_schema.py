@@ -259,6 +259,19 @@ MT5_CASES = [
     Case("GET", "MT5/OrderByGroup/{mask}", {"mask": "*"}, {"limit": -1}, expect="Validation"),
     Case("GET", "MT5/DealByGroup/{mask}", {"mask": "demo*"}, {"limit": 5}),
     Case("GET", "MT5/DealByGroup/{mask}", {"mask": " "}, expect="Validation"),
+    Case("GET", "MT5/TimeGet"),
+    Case("PATCH", "MT5/GroupRecord/{group}", {"group": "real\\retail\\usd"}, body={"marginCall": 120, "x": 1}),
+    Case(
+        "PATCH",
+        "MT5/GroupRecord/{group}",
+        {"group": "real\\retail\\usd"},
+        body={"marginStopOut": 500},
+        expect="MT5Error",
+    ),
+    Case("PATCH", "MT5/GroupRecord/{group}", {"group": "real\\nope"}, body={}, expect="NotFound"),
+    Case("PATCH", "MT5/SymbolRecord/{symbol}", {"symbol": "EURUSD"}, body={"tradeMode": "CloseOnly"}),
+    Case("PATCH", "MT5/SymbolRecord/{symbol}", {"symbol": "EURUSD"}, body={"swapLong": "x"}, expect="Validation"),
+    Case("PATCH", "MT5/SymbolRecord/{symbol}", {"symbol": "NOPE"}, body={}, expect="NotFound"),
 ]
 CASES = MT4_CASES + MT5_CASES
 
@@ -313,7 +326,7 @@ def test_the_table_covers_every_operation() -> None:
                     ("GET", "CfgRequestSymbol"), ("GET", "TickInfoLast"), ("GET", "MT5/ServerTime"),
                     ("GET", "MT5/ManagerCurrent"),
                     ("GET", "CfgRequestCommon"), ("GET", "CfgRequestTime"), ("GET", "PluginsGet"),
-                    ("GET", "CfgRequestPlugin"), ("GET", "SymbolsGroupsGet"),
+                    ("GET", "CfgRequestPlugin"), ("GET", "SymbolsGroupsGet"), ("GET", "MT5/TimeGet"),
                     }  # fmt: skip  # no parameters: nothing to get wrong
     assert registered - failing - no_error_row == set()
 

@@ -41,6 +41,7 @@ from desktop.simulator.rest.v2 import config as rest_config
 from desktop.simulator.rest.v2 import groups as rest_groups
 from desktop.simulator.rest.v2 import market as rest_market
 from desktop.simulator.rest.v2 import mt5 as rest_mt5
+from desktop.simulator.rest.v2 import mt5_config as rest_mt5_config
 from desktop.simulator.rest.v2 import server as rest_server
 from desktop.simulator.rest.v2 import symbols_config as rest_symbols_config
 from desktop.simulator.rest.v2 import trades as rest_trades
@@ -62,7 +63,7 @@ OPERATIONS: tuple[Operation, ...] = (
 )  # fmt: skip
 #: Path of every v2 MT5 operation, before the action, and the MT5 operations (platform ``MT5_PLATFORM_ID``).
 MT5_PREFIX = rest_mt5.MT5_PREFIX
-MT5_OPERATIONS: tuple[Operation, ...] = rest_mt5.OPERATIONS
+MT5_OPERATIONS: tuple[Operation, ...] = rest_mt5.OPERATIONS + rest_mt5_config.OPERATIONS
 
 
 def check_platform(raw: str, claims: TokenClaims | None = None, platform_id: str = PLATFORM_ID) -> None:
