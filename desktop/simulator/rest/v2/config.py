@@ -42,7 +42,12 @@ def require_admin(request: V2Request) -> None:
 
 
 def setting_call(run: Callable[[], Any]) -> Any:
-    """Run a settings change, turning its refusals into v2 errors."""
+    """Run a configuration change, turning its refusals into v2 errors.
+
+    A wrong JSON type (``BadValue``) is ``Validation``; any other refusal of the world
+    (``InvalidSetting``, ``InvalidGroup``, ``InvalidSymbol``: ``ValueError``) is
+    ``MT4Error``/``InvalidData``.
+    """
     try:
         return run()
     except BadValue as exc:

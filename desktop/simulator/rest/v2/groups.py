@@ -19,7 +19,7 @@ from desktop.simulator.rest.pipeline.params import group_param, paged
 from desktop.simulator.rest.v2.config import setting_call
 from desktop.simulator.rest.v2.dto.config import mt4_group
 from desktop.simulator.rest.v2.users import object_body
-from desktop.simulator.world.mt4.groups import InvalidGroup, sec_groups, sec_margins
+from desktop.simulator.world.mt4.groups import sec_groups, sec_margins
 
 
 def _name(request: V2Request) -> str:
@@ -49,14 +49,7 @@ def group_sec_margins_get(request: V2Request) -> Payload:
 def _update(request: V2Request, dto: str) -> Payload:
     body: dict[str, Any] = object_body(request.body, dto)
     name = _name(request)
-
-    def run() -> dict[str, Any]:
-        try:
-            return request.control.book.groups.update(name, body)
-        except InvalidGroup as exc:
-            raise ApiFailure.mt4("InvalidData", str(exc)) from None
-
-    return Payload(mt4_group(setting_call(run)))
+    return Payload(mt4_group(setting_call(lambda: request.control.book.groups.update(name, body))))
 
 
 def group_record_update(request: V2Request) -> Payload:
