@@ -22,6 +22,9 @@ CREATED_AT = "2024-01-15T09:30:00Z"
 
 DEFAULT_CLIENT_ID = "demo-dealer"
 DEFAULT_CLIENT_SECRET = "demo-secret"
+#: A client of the same organisation with the manager ``admin`` right (server settings).
+ADMIN_CLIENT_ID = "demo-admin"
+ADMIN_CLIENT_SECRET = "admin-secret"
 #: A second registered client belonging to another organisation (its tokens are refused
 #: with ``Forbidden`` on this organisation's platforms).
 OTHER_CLIENT_ID = "other-org"

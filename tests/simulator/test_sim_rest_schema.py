@@ -8,7 +8,7 @@ at least one success and one error row each.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from desktop.simulator import PLATFORM_ID, SimulatorThread
+from desktop.simulator.config import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 from desktop.simulator.rest.pipeline import v2 as rest_v2
 from desktop.simulator.world.mt5.platform import MT5_PLATFORM_ID
 
@@ -38,6 +39,7 @@ class Case:
     body: Any = None
     expect: str | None = None  # error code, None = success
     before: tuple[dict[str, Any], ...] = ()  # TradeTransaction bodies to send first
+    admin: bool = False  # sent with the administrator client's token
 
     @property
     def id(self) -> str:
@@ -188,6 +190,52 @@ MT4_CASES = [
     Case("GET", "JournalRequest", query={"from": "2000-01-01T00:00:00Z", "mode": "Logins", "filter": "login"}),
     Case("GET", "JournalRequest", expect="Validation"),
     Case("GET", "JournalRequest", query={"from": "2000-01-01", "mode": "Chatty"}, expect="Validation"),
+    Case("GET", "CfgRequestCommon"),
+    Case("POST", "CfgUpdateCommon", body={"name": "Renamed", "timeZone": 2}, admin=True),
+    Case("POST", "CfgUpdateCommon", body={"name": "Renamed"}, expect="MT4Error"),
+    Case("POST", "CfgUpdateCommon", body={"timeZone": "two"}, expect="Validation", admin=True),
+    Case("GET", "CfgRequestTime"),
+    Case("POST", "CfgUpdateTime", body={"accessHours": [1] * 168}, admin=True),
+    Case("POST", "CfgUpdateTime", body={"accessHours": [1] * 168}, expect="MT4Error"),
+    Case("POST", "CfgUpdateTime", body={"accessHours": [2]}, expect="MT4Error", admin=True),
+    Case("GET", "CfgRequestHoliday", query={"limit": 1}),
+    Case("GET", "CfgRequestHoliday", query={"limit": 0}, expect="Validation"),
+    Case("GET", "CfgRequestManager"),
+    Case("GET", "CfgRequestManager", query={"cursor": "!"}, expect="Validation"),
+    Case("GET", "CfgRequestAccess"),
+    Case("GET", "CfgRequestAccess", query={"limit": "x"}, expect="Validation"),
+    Case("GET", "CfgRequestFeeder"),
+    Case("GET", "CfgRequestFeeder", query={"limit": 5001}, expect="Validation"),
+    Case("GET", "SrvFeeders", query={"limit": 1}),
+    Case("GET", "SrvFeeders", query={"limit": -1}, expect="Validation"),
+    Case("GET", "PluginsGet"),
+    Case("GET", "CfgRequestPlugin"),
+    Case("GET", "GroupsRequest", query={"limit": 2}),
+    Case("GET", "GroupsRequest", query={"limit": 0}, expect="Validation"),
+    Case("GET", "GroupSecGroupsGet/{group}", {"group": GROUP}),
+    Case("GET", "GroupSecGroupsGet/{group}", {"group": "nope"}, expect="NotFound"),
+    Case("GET", "GroupSecMarginsGet/{group}", {"group": GROUP}),
+    Case("GET", "GroupSecMarginsGet/{group}", {"group": "x" * 17}, expect="Validation"),
+    Case("POST", "GroupRecordUpdate/{group}", {"group": GROUP}, body={"defaultLeverage": 300, "marginCall": 90}),
+    Case("POST", "GroupRecordUpdate/{group}", {"group": GROUP}, body={"currency": "EUR"}, expect="MT4Error"),
+    Case("POST", "GroupRecordUpdate/{group}", {"group": "nope"}, body={}, expect="NotFound"),
+    Case("PATCH", "GroupRecord/{group}", {"group": GROUP}, body={"groupRights": "Signals, RiskWarning"}),
+    Case("PATCH", "GroupRecord/{group}", {"group": GROUP}, body={"marginMode": "Sometimes"}, expect="Validation"),
+    Case("PATCH", "GroupRecord/{group}", {"group": GROUP}, body={"marginStopout": 500}, expect="MT4Error"),
+    Case("POST", "CfgUpdateSymbol/{symbol}", {"symbol": "EURUSD"}, body={"spread": 20, "swapType": "Interest"}),
+    Case("POST", "CfgUpdateSymbol/{symbol}", {"symbol": "EURUSD"}, body={"digits": 4}, expect="MT4Error"),
+    Case("POST", "CfgUpdateSymbol/{symbol}", {"symbol": "NOPE"}, body={}, expect="NotFound"),
+    Case("PATCH", "SymbolConfig/{symbol}", {"symbol": "XAUUSD"}, body={"swapLong": -6.1, "swapShort": 1.2}),
+    Case("PATCH", "SymbolConfig/{symbol}", {"symbol": "XAUUSD"}, body={"spread": "wide"}, expect="Validation"),
+    Case("PATCH", "SymbolConfig/{symbol}", {"symbol": "XAUUSD"}, body={"spread": 0}, expect="MT4Error"),
+    Case("POST", "SymbolChange", body={"symbol": "GBPUSD", "spread": 25, "stopsLevel": 30, "exeMode": "Market"}),
+    Case("POST", "SymbolChange", body={"spread": 25}, expect="Validation"),
+    Case("POST", "SymbolChange", body={"symbol": "NOPE", "spread": 25}, expect="NotFound"),
+    Case("POST", "SymbolHide/{symbol}", {"symbol": "USOIL"}),
+    Case("POST", "SymbolHide/{symbol}", {"symbol": "NOPE"}, expect="NotFound"),
+    Case("POST", "SymbolAdd/{symbol}", {"symbol": "USOIL"}),
+    Case("POST", "SymbolAdd/{symbol}", {"symbol": "ABCDEFGHIJKLM"}, expect="Validation"),
+    Case("GET", "SymbolsGroupsGet"),
 ]
 
 MT5_CASES = [
@@ -211,6 +259,19 @@ MT5_CASES = [
     Case("GET", "MT5/OrderByGroup/{mask}", {"mask": "*"}, {"limit": -1}, expect="Validation"),
     Case("GET", "MT5/DealByGroup/{mask}", {"mask": "demo*"}, {"limit": 5}),
     Case("GET", "MT5/DealByGroup/{mask}", {"mask": " "}, expect="Validation"),
+    Case("GET", "MT5/TimeGet"),
+    Case("PATCH", "MT5/GroupRecord/{group}", {"group": "real\\retail\\usd"}, body={"marginCall": 120, "x": 1}),
+    Case(
+        "PATCH",
+        "MT5/GroupRecord/{group}",
+        {"group": "real\\retail\\usd"},
+        body={"marginStopOut": 500},
+        expect="MT5Error",
+    ),
+    Case("PATCH", "MT5/GroupRecord/{group}", {"group": "real\\nope"}, body={}, expect="NotFound"),
+    Case("PATCH", "MT5/SymbolRecord/{symbol}", {"symbol": "EURUSD"}, body={"tradeMode": "CloseOnly"}),
+    Case("PATCH", "MT5/SymbolRecord/{symbol}", {"symbol": "EURUSD"}, body={"swapLong": "x"}, expect="Validation"),
+    Case("PATCH", "MT5/SymbolRecord/{symbol}", {"symbol": "NOPE"}, body={}, expect="NotFound"),
 ]
 CASES = MT4_CASES + MT5_CASES
 
@@ -236,12 +297,20 @@ def send(http: httpx.Client, case: Case) -> dict[str, Any]:
     return body
 
 
+@pytest.fixture(scope="module")
+def admin_http(sim_thread: SimulatorThread) -> Iterator[httpx.Client]:
+    form = {"grant_type": "client_credentials", "client_id": ADMIN_CLIENT_ID, "client_secret": ADMIN_CLIENT_SECRET}
+    token = httpx.post(f"{sim_thread.url}/connect/token", data=form).raise_for_status().json()["access_token"]
+    with httpx.Client(base_url=sim_thread.url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        yield client
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_every_answer_matches_the_spec(
-    sim: SimulatorThread, http: httpx.Client, validate_v2: Validate, case: Case
+    sim: SimulatorThread, http: httpx.Client, admin_http: httpx.Client, validate_v2: Validate, case: Case
 ) -> None:
     assert sim.control.trades.get(OPEN) is not None
-    body = send(http, case)
+    body = send(admin_http if case.admin else http, case)
     validate_v2(case.method, case.action, body)
     code = body["error"]["code"] if body["error"] is not None else None
     assert code == case.expect, body["error"]
@@ -255,7 +324,10 @@ def test_the_table_covers_every_operation() -> None:
     assert registered - ok == set()
     no_error_row = {("GET", "ServerTime"), ("GET", "ManagerCommon"), ("GET", "MarginsGet"), ("GET", "GroupsGet"),
                     ("GET", "CfgRequestSymbol"), ("GET", "TickInfoLast"), ("GET", "MT5/ServerTime"),
-                    ("GET", "MT5/ManagerCurrent")}  # fmt: skip  # no parameters: nothing to get wrong
+                    ("GET", "MT5/ManagerCurrent"),
+                    ("GET", "CfgRequestCommon"), ("GET", "CfgRequestTime"), ("GET", "PluginsGet"),
+                    ("GET", "CfgRequestPlugin"), ("GET", "SymbolsGroupsGet"), ("GET", "MT5/TimeGet"),
+                    }  # fmt: skip  # no parameters: nothing to get wrong
     assert registered - failing - no_error_row == set()
 
 

@@ -10,14 +10,15 @@ document) is fixed when the server binds (``SimConfig.issuer``, else the bound
 Core's JwtBearer handler: signature, ``iss``, ``aud``, and ``exp``/``nbf`` with its default
 5-minute clock skew.
 
-Two clients are registered: the configured one (``demo-dealer``) of the simulator's
-organisation, and ``other-org`` of another organisation. Tokens carry ``org_id`` and
-``trade_platforms`` claims; every route that names a platform refuses a token whose
-organisation does not own it (``auth.tenancy``). Faults: ``short_lifetime`` makes new tokens
-die after N seconds (``exp``, and a revocation time checked with no skew) while
-``expires_in`` still announces the configured lifetime (a client trusting it meets HTTP 401
-and must fetch a new one), and ``expire_all`` makes every token issued so far invalid at
-once (a ``gen`` claim older than the issuer's generation).
+Three clients are registered: the configured one (``demo-dealer``) of the simulator's
+organisation, ``demo-admin`` of the same organisation (manager ``admin`` right), and
+``other-org`` of another organisation. Tokens carry ``org_id`` and ``trade_platforms``
+claims; every route that names a platform refuses a token whose organisation does not own
+it (``auth.tenancy``). Faults: ``short_lifetime`` makes new tokens die after N seconds
+(``exp``, and a revocation time checked with no skew) while ``expires_in`` still announces
+the configured lifetime (a client trusting it meets HTTP 401 and must fetch a new one), and
+``expire_all`` makes every token issued so far invalid at once (a ``gen`` claim older than
+the issuer's generation).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from desktop.simulator.config import (
+    ADMIN_CLIENT_ID,
+    ADMIN_CLIENT_SECRET,
     ORGANIZATION_ID,
     OTHER_CLIENT_ID,
     OTHER_CLIENT_SECRET,
@@ -103,6 +106,7 @@ class TokenIssuer:
         self._clients = {
             OTHER_CLIENT_ID: RegisteredClient(OTHER_CLIENT_SECRET, OTHER_ORGANIZATION_ID, (OTHER_PLATFORM_ID,)),
             config.client_id: RegisteredClient(config.client_secret, ORGANIZATION_ID, (PLATFORM_ID,)),
+            ADMIN_CLIENT_ID: RegisteredClient(ADMIN_CLIENT_SECRET, ORGANIZATION_ID, (PLATFORM_ID,)),
         }
         self.lifetime = config.token_lifetime
         self.short_lifetime: int | None = None

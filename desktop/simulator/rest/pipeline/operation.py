@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from desktop.simulator.rest.pipeline.idempotency import IdempotencyStore
     from desktop.simulator.world.market.charts import Charts
-    from desktop.simulator.world.market.feed import PriceFeed
+    from desktop.simulator.world.market.feed import PriceFeed, TickBatch
     from desktop.simulator.world.mt4.book import Book
     from desktop.simulator.world.mt4.trades import TradeDesk
     from desktop.simulator.world.mt5.platform import Mt5Book
@@ -89,6 +89,14 @@ class UnknownOutcome(Protocol):
         ...
 
 
+class TickSink(Protocol):
+    """Where a requote tick made by a configuration change goes (``hubs.registry.HubRegistry`` fits)."""
+
+    def publish(self, batch: TickBatch) -> None:
+        """Push a tick batch to the hub streams."""
+        ...
+
+
 class RestState(Protocol):
     """What REST handlers and the pipeline use of the simulator (``SimControl`` fits)."""
 
@@ -104,6 +112,11 @@ class RestState(Protocol):
     feed: PriceFeed
 
     charts: Charts
+
+    @property
+    def hub(self) -> TickSink:
+        """The hub streams (for requote ticks)."""
+        ...
 
     idempotency: IdempotencyStore
 
@@ -125,6 +138,7 @@ class V2Request:
         body: Raw request body.
         control: Simulator state.
         now: Unix time of the call.
+        client: OAuth2 client id of the caller (the manager it acts as).
     """
 
     params: dict[str, str]
@@ -132,6 +146,7 @@ class V2Request:
     body: bytes
     control: RestState
     now: float
+    client: str = ""
 
 
 @dataclass(frozen=True)

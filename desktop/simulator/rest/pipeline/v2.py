@@ -38,9 +38,13 @@ from desktop.simulator.rest.pipeline.idempotency import IDEMPOTENCY_HEADER, KeyR
 from desktop.simulator.rest.pipeline.operation import Operation, RestState, V2Request
 from desktop.simulator.rest.v2 import accounts as rest_accounts
 from desktop.simulator.rest.v2 import charts as rest_charts
+from desktop.simulator.rest.v2 import config as rest_config
+from desktop.simulator.rest.v2 import groups as rest_groups
 from desktop.simulator.rest.v2 import market as rest_market
 from desktop.simulator.rest.v2 import mt5 as rest_mt5
+from desktop.simulator.rest.v2 import mt5_config as rest_mt5_config
 from desktop.simulator.rest.v2 import server as rest_server
+from desktop.simulator.rest.v2 import symbols_config as rest_symbols_config
 from desktop.simulator.rest.v2 import trades as rest_trades
 from desktop.simulator.rest.v2 import trading as rest_trading
 from desktop.simulator.rest.v2 import users as rest_users
@@ -54,10 +58,13 @@ PREFIX = "/api/v2/MT4/{tradePlatform}/"
 OPERATIONS: tuple[Operation, ...] = (
     rest_accounts.OPERATIONS + rest_users.OPERATIONS + rest_trades.OPERATIONS + rest_trading.OPERATIONS
     + rest_market.OPERATIONS + rest_charts.OPERATIONS + rest_server.OPERATIONS
+    + rest_config.OPERATIONS
+    + rest_groups.OPERATIONS
+    + rest_symbols_config.OPERATIONS
 )  # fmt: skip
 #: Path of every v2 MT5 operation, before the action, and the MT5 operations (platform ``MT5_PLATFORM_ID``).
 MT5_PREFIX = rest_mt5.MT5_PREFIX
-MT5_OPERATIONS: tuple[Operation, ...] = rest_mt5.OPERATIONS
+MT5_OPERATIONS: tuple[Operation, ...] = rest_mt5.OPERATIONS + rest_mt5_config.OPERATIONS
 
 
 def check_platform(raw: str, claims: TokenClaims | None = None, platform_id: str = PLATFORM_ID) -> None:
@@ -120,7 +127,7 @@ async def handle(
         key = validate_key(request.headers.get(IDEMPOTENCY_HEADER))
     except ApiFailure as exc:
         return _respond(failure_body(exc, activity, op.error_data), headers)
-    call = V2Request(params, request.query, body, control, control.clock())
+    call = V2Request(params, request.query, body, control, control.clock(), client)
     request_print = b"" if key is None else fingerprint(request.method, request.path, request.query.items(), body)
     pending = execution.Call(op, call, activity, client, key, request_print, deadline, request.path)
     try:

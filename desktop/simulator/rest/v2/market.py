@@ -14,11 +14,14 @@ last tick. ``SymbolSessionsGet`` reports the rules of ``rules.sessions``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from desktop.simulator.rest.pipeline.envelope import ApiFailure, Payload
 from desktop.simulator.rest.pipeline.operation import Operation, V2Request, symbol_param
 from desktop.simulator.rest.pipeline.params import query_value
+from desktop.simulator.rest.v2.dto.config import mt4_symbol_record
 from desktop.simulator.rest.v2.dto.market import mt4_day_sessions, mt4_symbol_info
-from desktop.simulator.rest.v2.dto.mt4 import mt4_symbol_config, mt4_tick_info
+from desktop.simulator.rest.v2.dto.mt4 import mt4_tick_info
 from desktop.simulator.wire import DOTNET_MIN_DATE_TEXT, iso_utc
 from desktop.simulator.world.mt4.rules import sessions
 
@@ -41,6 +44,21 @@ def symbol_index(request: V2Request, raw: str | None = None) -> int:
     if index is None:
         raise ApiFailure.not_found(f"Symbol '{name}' not found.")
     return index
+
+
+def symbol_record(request: V2Request, index: int) -> dict[str, Any]:
+    """Return the live ``MT4SymbolConfig`` of a symbol (contract, trade mode and stored fields).
+
+    Args:
+        request: The call.
+        index: Catalogue index.
+
+    Returns:
+        The record.
+    """
+    control = request.control
+    spec = control.feed.symbols[index]
+    return mt4_symbol_record(spec, control.book.modes.get(spec.name), control.book.symbol_config.stored(spec.name))
 
 
 def server_time(request: V2Request) -> Payload:
@@ -91,8 +109,7 @@ def cfg_symbols(request: V2Request) -> Payload:
     Returns:
         A list of ``MT4SymbolConfig``.
     """
-    modes = request.control.book.modes
-    return Payload([mt4_symbol_config(spec, modes.get(spec.name)) for spec in request.control.feed.symbols])
+    return Payload([symbol_record(request, index) for index in range(len(request.control.feed.symbols))])
 
 
 def cfg_symbol(request: V2Request) -> Payload:
@@ -104,8 +121,7 @@ def cfg_symbol(request: V2Request) -> Payload:
     Returns:
         One ``MT4SymbolConfig``.
     """
-    spec = request.control.feed.symbols[symbol_index(request)]
-    return Payload(mt4_symbol_config(spec, request.control.book.modes.get(spec.name)))
+    return Payload(symbol_record(request, symbol_index(request)))
 
 
 def symbol_info_get(request: V2Request) -> Payload:

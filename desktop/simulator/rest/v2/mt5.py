@@ -121,7 +121,7 @@ def group_get(request: V2Request) -> Payload:
     group = find_group(name)
     if group is None:
         raise ApiFailure.not_found(f"Group '{name}' not found.")
-    return Payload(mt5_group(group))
+    return Payload(request.control.mt5.config.group(group.name, mt5_group(group)))
 
 
 def symbol_get(request: V2Request) -> Payload:
@@ -130,7 +130,8 @@ def symbol_get(request: V2Request) -> Payload:
     index = request.control.feed.resolve(name)
     if index is None:
         raise ApiFailure.not_found(f"Symbol '{name}' not found.")
-    return Payload(mt5_symbol(request.control.feed.symbols[index]))
+    spec = request.control.feed.symbols[index]
+    return Payload(request.control.mt5.config.symbol(spec.name, mt5_symbol(spec)))
 
 
 def _mask(request: V2Request) -> set[int]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from desktop.simulator.rest.pipeline.envelope import ApiFailure, Payload
 from desktop.simulator.rest.pipeline.operation import TIMEOUT_HISTORY, Operation, V2Request
 from desktop.simulator.rest.pipeline.params import enum_param, group_param, paged, query_value, time_param
-from desktop.simulator.rest.v2.dto.trades import mt4_common, mt4_group, mt4_online, mt4_server_log
-from desktop.simulator.world.mt4.accounts import GROUPS, group_by_name
+from desktop.simulator.rest.v2.dto.config import mt4_common, mt4_group
+from desktop.simulator.rest.v2.dto.trades import mt4_online, mt4_server_log
 from desktop.simulator.world.mt4.journal import LOG_TYPES
 from desktop.simulator.world.mt4.online import Session
 
@@ -48,7 +48,8 @@ def groups_get(request: V2Request) -> Payload:
     Returns:
         A list of ``MT4Group``.
     """
-    return Payload([mt4_group(group) for group in GROUPS])
+    groups = request.control.book.groups
+    return Payload([mt4_group(groups.record(name)) for name in groups.names()])
 
 
 def group_record_get(request: V2Request) -> Payload:
@@ -62,7 +63,7 @@ def group_record_get(request: V2Request) -> Payload:
     """
     name = group_param(request.params["group"])
     try:
-        return Payload(mt4_group(group_by_name(name)))
+        return Payload(mt4_group(request.control.book.groups.record(name)))
     except KeyError:
         raise ApiFailure.not_found(f"Group '{name}' not found.") from None
 
@@ -77,7 +78,7 @@ def ensure_group_name_exist(request: V2Request) -> Payload:
         Whether the group exists (exact name).
     """
     name = group_param(request.params["group"])
-    return Payload(any(group.name == name for group in GROUPS))
+    return Payload(name in request.control.book.groups.names())
 
 
 def manager_common(request: V2Request) -> Payload:
@@ -89,7 +90,7 @@ def manager_common(request: V2Request) -> Payload:
     Returns:
         The ``MT4Common``.
     """
-    return Payload(mt4_common())
+    return Payload(mt4_common(request.control.book.settings.common))
 
 
 def journal_request(request: V2Request) -> Payload:

@@ -31,11 +31,14 @@ from desktop.simulator.world.events import EventBus, UserChanged
 from desktop.simulator.world.market.feed import PriceFeed
 from desktop.simulator.world.mt4.accounts import Account, Group, account_state, group_by_name
 from desktop.simulator.world.mt4.generator import DATA_EPOCH, generate
+from desktop.simulator.world.mt4.groups import GroupTable
 from desktop.simulator.world.mt4.history import SeededHistory, balance_record
 from desktop.simulator.world.mt4.journal import Journal
 from desktop.simulator.world.mt4.margin import MarginState, Prices
 from desktop.simulator.world.mt4.online import Session, seed_sessions
 from desktop.simulator.world.mt4.rules import SymbolModes
+from desktop.simulator.world.mt4.server_config import ServerSettings
+from desktop.simulator.world.mt4.symbol_config import SymbolSettings
 from desktop.simulator.world.mt4.trades import TradeDesk, TradeRecord
 
 
@@ -111,6 +114,9 @@ class Book:
         self.trades = TradeDesk(self)
         self.journal = Journal()
         self.modes = SymbolModes(self.events)
+        self.groups = GroupTable()  # group configuration (groups.py)
+        self.settings = ServerSettings()  # common settings, access hours, managers (server_config.py)
+        self.symbol_config = SymbolSettings(self.events, self.modes)  # symbol changes (symbol_config.py)
         self.accounts: dict[int, Account] = {}
         self.ledger: list[BalanceOp] = []
         self._catalogue = PriceFeed(seed=0, tick_rate=0.0, start_time=float(DATA_EPOCH))
@@ -139,6 +145,9 @@ class Book:
         self._passwords = {login: [seeded_password(login), seeded_password(login, True)] for login in self._logins}
         self.deleted = {}
         self.modes.clear()
+        self.groups.reset()
+        self.settings.reset()
+        self.symbol_config.reset(self.prices)
         self.journal.clear()
         now = self.clock()
         self.online = seed_sessions(self._seed, self.accounts, now)
@@ -182,7 +191,7 @@ class Book:
         Returns:
             Its group.
         """
-        return group_by_name(account.group)
+        return self.groups.get(account.group)
 
     def page_after(self, after: int, limit: int | None) -> tuple[list[Account], bool]:
         """Return accounts with logins above ``after`` in ascending order.

@@ -147,6 +147,8 @@ class TradeEngine:
 
     def _tradable(self, context: _Context, spec: SymbolSpec, opening: bool) -> None:
         mode = self._book.modes.get(spec.name)
+        if spec.name in self._book.symbol_config.hidden:
+            raise TradeRefused("TradeDisable", f"{spec.name} is hidden from the active symbols.")
         if mode == "No" or (mode == "Close" and opening):
             raise TradeRefused("TradeDisable", f"Trading {spec.name} is disabled (trade mode {mode}).")
         if context.client and not market_open(spec, context.now):

@@ -179,7 +179,7 @@ def create(book: Book, body: dict[str, Any], now: float) -> Account:
     values = coerce(body, CREATE_FIELDS)
     values.setdefault("group", "")
     if values.get("leverage", 0) == 0:
-        values["leverage"] = _default_leverage(values["group"])
+        values["leverage"] = _default_leverage(book, values["group"])
     _check_values(values)
     login = login or book.next_login()
     if book.last_known(login) is not None:
@@ -192,9 +192,9 @@ def create(book: Book, body: dict[str, Any], now: float) -> Account:
     return account
 
 
-def _default_leverage(group: str) -> int:
+def _default_leverage(book: Book, group: str) -> int:
     try:
-        return group_by_name(group).leverages[0]
+        return book.groups.get(group).leverages[0]
     except KeyError:
         return 0
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from desktop.simulator.config import MT5_PLATFORM_ID as MT5_PLATFORM_ID  # re-exported: its home was here
 from desktop.simulator.world.mt4.margin import MarginState, Prices, convert, level_of, position_margin, position_profit
+from desktop.simulator.world.mt5.config import Mt5Config
 
 #: The MT5 trade platform (stable GUID).
 MT5_PLATFORM_NAME = "Dealer Desk Demo MT5"
@@ -255,6 +256,7 @@ class Mt5Book:
     positions: list[Mt5Position] = field(default_factory=list)
     orders: list[Mt5Order] = field(default_factory=list)
     deals: list[Mt5Deal] = field(default_factory=list)
+    config: Mt5Config = field(default_factory=Mt5Config)  # group and symbol changes (config.py)
 
     def load(self, other: Mt5Book) -> None:
         """Replace the contents with another book's (``reset``; the object stays the same).
@@ -263,6 +265,7 @@ class Mt5Book:
             other: A freshly generated book.
         """
         self.users, self.positions, self.orders, self.deals = other.users, other.positions, other.orders, other.deals
+        self.config = other.config
 
     def owns(self, login: int) -> bool:
         """Tell whether a login is an account of the MT5 platform.
