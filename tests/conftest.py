@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Without a display and without this, creating the QApplication aborts the process (rc 134)
 # and pytest's capture swallows Qt's explanation (stack-notes §1.3).
@@ -13,6 +14,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The operations journal and the operator name of every app started by the tests (also as a
 # child process) live in a throw-away directory, never in the user's own data directory.
 os.environ.setdefault("DEALER_DESK_DATA_DIR", tempfile.mkdtemp(prefix="dealer-desk-tests-"))
+
+# The property tests check what is accepted and what escapes, never how fast: on a loaded
+# machine (CI may be one) Hypothesis's own timing checks would fail them for the machine's
+# sake, so the per-example deadline and the slow-generation check are off for every test.
+settings.register_profile(
+    "dealer-desk", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+settings.load_profile("dealer-desk")
 
 
 def pytest_configure(config: pytest.Config) -> None:
