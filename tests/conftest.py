@@ -18,9 +18,7 @@ os.environ.setdefault("DEALER_DESK_DATA_DIR", tempfile.mkdtemp(prefix="dealer-de
 # The property tests check what is accepted and what escapes, never how fast: on a loaded
 # machine (CI may be one) Hypothesis's own timing checks would fail them for the machine's
 # sake, so the per-example deadline and the slow-generation check are off for every test.
-settings.register_profile(
-    "dealer-desk", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
-)
+settings.register_profile("dealer-desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("dealer-desk")
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 PLATFORM_ID = "3f6c2a8e-5d1b-4e7a-9c0f-d31e5a7b9c24"
 #: Name reported for that platform.
 PLATFORM_NAME = "Dealer Desk Demo MT4"
-#: Manager login the platform is said to use.
-PLATFORM_MANAGER_LOGIN = 1
+#: Manager login of the platform (``/api/TradePlatforms``): also the trading account that an
+#: open with ``orderBy`` 0 runs on (the seeded idle account 1000 of the vendor's examples).
+PLATFORM_MANAGER_LOGIN = 1000
 #: Organization owning the platform (``GET /api/Organizations``).
 ORGANIZATION_ID = "8a1d4f60-2b7c-4c39-b5e8-6f0a9d2c3e71"
 ORGANIZATION_NAME = "Dealer Desk Demo Brokerage"

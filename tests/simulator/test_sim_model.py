@@ -247,7 +247,8 @@ def test_seeded_history_adds_up_to_the_balance() -> None:
             assert control.trades.get(record.order) == record
     tickets = [r.order for login in control.accounts for r in control.trades.history(login)]
     assert len(tickets) == len(set(tickets))
-    assert max(tickets) < min(p.ticket for a in control.accounts.values() for p in a.positions)
+    seeded = [r.order for login in control.accounts for r in control.book.seeded.of(login)]
+    assert max(seeded) < min(p.ticket for a in control.accounts.values() for p in a.positions)
 
 
 def test_trades_read_api() -> None:

@@ -149,8 +149,8 @@ def test_other_transactions_are_refused_by_the_trade_server(
     body = post(http, validate_v2, close_by).json()
     assert (body["error"]["code"], body["error"]["managerCode"]) == ("MT4Error", "TradeDisable")
     no_login = {"tradeTransactionType": "OpenMarket", "tradeCommand": "Buy", "symbol": "EURUSD", "volume": 10}
-    body = post(http, validate_v2, no_login).json()
-    assert (body["error"]["code"], body["error"]["managerCode"]) == ("Validation", None)
+    body = post(http, validate_v2, no_login).json()  # runs on the manager's login 1000, without a price
+    assert (body["error"]["code"], body["error"]["managerCode"]) == ("MT4Error", "TradeBadPrices")
     no_command = {"tradeTransactionType": "BrBalance", "orderBy": LOGIN, "price": 10}
     body = post(http, validate_v2, no_command).json()
     assert (body["error"]["code"], body["error"]["managerCode"]) == ("MT4Error", "InvalidData")

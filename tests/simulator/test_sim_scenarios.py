@@ -12,7 +12,7 @@ from desktop.simulator import SimConfig, SimControl
 from desktop.simulator.__main__ import main
 from desktop.simulator.faults.scenarios.catalogue import CATALOGUE, DEFAULT, listing
 from desktop.simulator.faults.scenarios.types import merge_params, parse_scenario
-from desktop.simulator.world.events import Event, MarginCallChanged, SymbolChanged
+from desktop.simulator.world.events import Event, MarginCallChanged, SymbolChanged, TradeChanged
 from desktop.simulator.world.market.feed import TickBatch
 
 RATE = 100
@@ -101,11 +101,17 @@ def _replay(seed: int) -> Recorder:
     return asyncio.run(body())
 
 
+def _effects(events: list[Event]) -> list[object]:
+    """Events without wall-clock times (a stop out's closed record carries its close time)."""
+    return [(e.kind, e.order, getattr(e.snapshot, "close_price", None), getattr(e.snapshot, "profit", None))
+            if isinstance(e, TradeChanged) else e for e in events]  # fmt: skip
+
+
 def test_same_seed_same_scenarios_replay_identically() -> None:
     first, second, other = _replay(5), _replay(5), _replay(6)
     assert first.ticks == second.ticks
     assert first.log() == second.log()
-    assert first.events == second.events
+    assert _effects(first.events) == _effects(second.events)
     labels = {label for _, label, _, _ in first.log()}
     assert {"stall", "resume", "widen-spread", "restore-spread", "gap", "plan-wave", "wave-step"} <= labels
     assert {"busy-on", "busy-off", "arm-flaky-writes", "hub-drop"} <= labels
@@ -160,7 +166,7 @@ def test_price_gap_jumps_by_the_points() -> None:
     assert abs(event.detail["points"]) == 2000
 
 
-def test_margin_call_wave_reaches_stop_out_and_the_monitor_reports_it() -> None:
+def test_margin_call_wave_reaches_stop_out_and_the_server_liquidates() -> None:
     rec = Recorder(accounts=1000)
     monitor = rec.control.hub.monitor
     monitor.scan()  # the baseline: what is in call before the wave
@@ -170,16 +176,31 @@ def test_margin_call_wave_reaches_stop_out_and_the_monitor_reports_it() -> None:
     assert len(logins) == 5
     levels = [rec.control.state_of(login).level for login in logins]
     assert all(level > 100 for level in levels), "the chosen accounts start above margin call"
-    rec.play(1.5)
+    for _ in range(15):
+        rec.play(0.1)
+        monitor.scan()  # as the hub does every 0.5 s
     steps = [detail for _, label, _, detail in rec.log() if label == "wave-step"]
     assert len(steps) >= 5
     assert steps[-1]["atStopOut"] == logins
+    book = rec.control.book
     for login in logins:
-        group = rec.control.book.group_of(rec.control.accounts[login])
-        assert rec.control.state_of(login).level <= group.stop_out
-    assert set(logins) <= set(monitor.scan())
-    assert set(logins) <= set(monitor.in_call())
-    assert {MarginCallChanged(login) for login in logins} <= set(rec.events)
+        account = rec.control.accounts[login]
+        group = book.group_of(account)
+        state = rec.control.state_of(login)
+        assert state.margin == 0 or state.level > group.stop_out, "stop out closed positions until above the level"
+        closed = [r for r in book.trades.history(login) if r.comment.startswith("so: ")]
+        assert closed, f"{login}: no position closed by stop out"
+        assert all(r.profit < 0 for r in closed)
+    holding = [login for login in logins if rec.control.accounts[login].positions]
+    assert holding, "smaller losers stay open in margin call"
+    assert {MarginCallChanged(login) for login in holding} <= set(rec.events)
+    equities = {login: rec.control.state_of(login).equity for login in logins}
+    rec.play(1.0)
+    liquidated = [login for login in logins if not rec.control.accounts[login].positions]
+    assert liquidated, "five big steps leave some accounts without positions"
+    assert all(rec.control.state_of(login).equity == equities[login] for login in liquidated), "no further loss"
+    deleted = {e.order for e in rec.events if isinstance(e, TradeChanged) and e.kind == "Deleted"}
+    assert {r.order for login in logins for r in book.trades.history(login) if r.comment.startswith("so: ")} <= deleted
 
 
 def test_margin_call_wave_at_given_logins() -> None:

@@ -38,6 +38,7 @@ from desktop.simulator.world.market.feed import PriceFeed, TickBatch
 from desktop.simulator.world.mt4.accounts import Account, group_by_name
 from desktop.simulator.world.mt4.book import Book
 from desktop.simulator.world.mt4.margin import MarginState
+from desktop.simulator.world.mt4.stops import StopEnforcer
 from desktop.simulator.world.mt4.trades import TradeDesk
 from desktop.simulator.world.mt5.generator import generate_mt5
 from desktop.simulator.world.mt5.platform import MT5_PLATFORM_ID
@@ -122,6 +123,9 @@ class SimControl:
         self.events = EventBus()
         self.charts = Charts(config.seed, self.feed)  # tick history and bars (charts.py)
         self.book = Book(config.seed, config.accounts, FIRST_LOGIN, self.feed, self.events, clock)
+        # pending orders, SL/TP and stop out at the prices after each batch (world.mt4.stops)
+        self.stops = StopEnforcer(self.book, max(16, int(config.tick_rate)))
+        self.stops.settle(clock())  # the seeded book as a server holds it: nothing left below stop out
         self.mt5 = generate_mt5(config.seed)  # the MT5 platform's book (mt5.py)
         self.issuer = TokenIssuer(config, clock)
         self.idempotency = IdempotencyStore(config.idempotency_ttl, outcome_ttl=config.outcome_ttl)
@@ -167,6 +171,7 @@ class SimControl:
         batch = self.feed.next_batch(count, self.clock())
         self.charts.record(batch)
         self.hub.publish(batch)
+        self.stops.after(batch.indices, len(batch), batch.time)
         return batch
 
     def mint_token(self, lifetime: int | None = None, issuer: str | None = None, client_id: str | None = None) -> str:
@@ -263,6 +268,8 @@ class SimControl:
         resumed). Prices and hub connections are left as they are.
         """
         self.book.reset()
+        self.stops.clear()
+        self.stops.settle(self.clock())
         self.mt5.load(generate_mt5(self.config.seed))
         self.idempotency.clear()
         self.requests.clear()

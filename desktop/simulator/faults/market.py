@@ -143,6 +143,9 @@ class Market:
         if charts is not None:
             charts.record(batch)
         self._control.hub.publish(batch)
+        stops = getattr(self._control, "stops", None)  # pending orders, SL/TP and stop out, when simulated
+        if stops is not None:
+            stops.check(set(batch.indices), batch.time)
 
     def stall(self, symbol: str, stalled: bool = True) -> None:
         """Stop (or resume) the ticks of one symbol; the others continue.
@@ -288,7 +291,10 @@ class Market:
         self.gap(plan.symbol, plan.step_points)
 
     def at_stop_out(self, plan: WavePlan) -> list[int]:
-        """Return the wave's accounts that are at or below their stop-out level now.
+        """Return the wave's accounts that reached stop out: at or below the level now, or liquidated.
+
+        The simulated server closes positions at stop out (``world.mt4.stops``), so an account
+        the wave drove there is usually above the level again, with its largest losers closed.
 
         Args:
             plan: The wave.
@@ -297,4 +303,7 @@ class Market:
             Their logins.
         """
         books = self._control.book.accounts
-        return [login for login in plan.logins if login in books and not self._not_stopped(books[login])]
+        stops = getattr(self._control, "stops", None)
+        liquidated: set[int] = stops.stopped_out if stops is not None else set()
+        return [login for login in plan.logins
+                if login in liquidated or (login in books and not self._not_stopped(books[login]))]  # fmt: skip

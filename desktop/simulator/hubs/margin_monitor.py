@@ -17,7 +17,7 @@ classifies them with the group's margin-call / stop-out levels and publishes
 The first scan only records the current state (accounts already in call are not
 "changes"; streams send them as a snapshot when they open). ``transition(login)`` tells the
 hub the level kinds before and after the last reported change (for MT5's Enter/Leave
-items). Stop-out liquidation is not simulated: positions stay open.
+items). Closing positions at stop out is the world's (``world.mt4.stops``); this only reports.
 """
 
 from __future__ import annotations

@@ -37,12 +37,16 @@ from desktop.simulator.rest.pipeline.envelope import (
 from desktop.simulator.rest.pipeline.idempotency import IDEMPOTENCY_HEADER, KeyReused, fingerprint, validate_key
 from desktop.simulator.rest.pipeline.operation import Operation, RestState, V2Request
 from desktop.simulator.rest.v2 import accounts as rest_accounts
+from desktop.simulator.rest.v2 import admin as rest_admin
 from desktop.simulator.rest.v2 import charts as rest_charts
 from desktop.simulator.rest.v2 import config as rest_config
+from desktop.simulator.rest.v2 import dealing as rest_dealing
 from desktop.simulator.rest.v2 import groups as rest_groups
+from desktop.simulator.rest.v2 import mail as rest_mail
 from desktop.simulator.rest.v2 import market as rest_market
 from desktop.simulator.rest.v2 import mt5 as rest_mt5
 from desktop.simulator.rest.v2 import mt5_config as rest_mt5_config
+from desktop.simulator.rest.v2 import reports as rest_reports
 from desktop.simulator.rest.v2 import server as rest_server
 from desktop.simulator.rest.v2 import symbols_config as rest_symbols_config
 from desktop.simulator.rest.v2 import trades as rest_trades
@@ -61,6 +65,9 @@ OPERATIONS: tuple[Operation, ...] = (
     + rest_config.OPERATIONS
     + rest_groups.OPERATIONS
     + rest_symbols_config.OPERATIONS
+    + rest_dealing.OPERATIONS + rest_admin.OPERATIONS
+    + rest_mail.OPERATIONS
+    + rest_reports.OPERATIONS
 )  # fmt: skip
 #: Path of every v2 MT5 operation, before the action, and the MT5 operations (platform ``MT5_PLATFORM_ID``).
 MT5_PREFIX = rest_mt5.MT5_PREFIX

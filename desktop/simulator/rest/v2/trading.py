@@ -12,8 +12,9 @@ symbol over 12 characters are ``Validation`` errors; unknown JSON properties are
 amount (rounded half up to cents, not 0; positive = in). A withdrawal above the free margin
 or the balance, or a credit-out above the credit, is ``MT4Error``/``TradeNoMoney`` and
 changes nothing. Trading transactions run in ``trading.TradeEngine`` (see there for the
-checks and their ``managerCode``); opens need ``orderBy`` (the account, ≥ 1 — the server
-cannot guess it) and ``symbol``, closes/modifications/deletions need ``order`` (≥ 1). An
+checks and their ``managerCode``); opens need ``symbol`` and take ``orderBy`` as the account
+(0 or absent = the platform's manager login, ``config.PLATFORM_MANAGER_LOGIN``: the spec requires
+``orderBy`` only for balance and credit), closes/modifications/deletions need ``order`` (≥ 1). An
 unknown login, symbol or ticket is ``NotFound``. The answer echoes the request with the
 ticket in ``order``, the account in ``orderBy``, the trade's command, the catalogue symbol
 name, and the price and volume actually used.
@@ -27,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from desktop.simulator.config import PLATFORM_MANAGER_LOGIN
 from desktop.simulator.rest.pipeline.envelope import ApiFailure, Payload
 from desktop.simulator.rest.pipeline.operation import TIMEOUT_TRADE, Operation, V2Request
 from desktop.simulator.wire import EPOCH_TEXT, iso_utc, to_cents
@@ -45,6 +47,8 @@ COMMANDS = ("Buy", "Sell", "BuyLimit", "SellLimit", "BuyStop", "SellStop", "Bala
 REQUEST_FLAGS = {"Signal": 1, "Expert": 2, "Gateway": 4, "Mobile": 8, "Web": 16, "API": 32}
 MAX_COMMENT = 32
 _INT32 = (-(2**31), 2**31 - 1)
+#: Transaction types that open a trade or order (``orderBy`` 0 = the manager's own login).
+OPENS = ("OpenMarket", "OpenInstant", "OpenRequest", "PendingOpen", "BrOpen")
 
 
 def _enum(value: Any, names: dict[str, int], field: str, default: str) -> str:
@@ -124,11 +128,12 @@ def _expiration(body: dict[str, Any]) -> str:
     return EPOCH_TEXT if parsed.year < 1970 else iso_utc(parsed.timestamp())
 
 
-def parse_transaction(raw: bytes) -> dict[str, Any]:
+def parse_transaction(raw: bytes, default_type: str = "") -> dict[str, Any]:
     """Validate a ``MT4TradeTransaction`` body and normalise it to its echo shape.
 
     Args:
         raw: Request body.
+        default_type: ``tradeTransactionType`` when the body has none ("" = required).
 
     Returns:
         All fields of the DTO with enum names normalised (``order`` 0 until executed).
@@ -143,7 +148,9 @@ def parse_transaction(raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiFailure.validation("The request body must be a MT4TradeTransaction object.")
     if body.get("tradeTransactionType") in (None, ""):
-        raise ApiFailure.validation("tradeTransactionType is required.")
+        if not default_type:
+            raise ApiFailure.validation("tradeTransactionType is required.")
+        body["tradeTransactionType"] = default_type
     command_numbers = {name: i for i, name in enumerate(COMMANDS)}
     return {
         "tradeTransactionType": _enum(body["tradeTransactionType"], TRANSACTION_TYPES, "tradeTransactionType", ""),
@@ -186,9 +193,12 @@ def _trade_request(tx: dict[str, Any]) -> TradeRequest:
     if tx["order"] < 0 or tx["orderBy"] < 0:
         raise ApiFailure.validation("order and orderBy must not be negative.")
     expiration = 0 if tx["expiration"] == EPOCH_TEXT else int(datetime.fromisoformat(tx["expiration"]).timestamp())
+    login = tx["orderBy"]
+    if login == 0 and tx["tradeTransactionType"] in OPENS:
+        login = PLATFORM_MANAGER_LOGIN  # the spec requires orderBy only for balance and credit
     return TradeRequest(
         kind=tx["tradeTransactionType"], command=tx["tradeCommand"], flags=tx["tradeRequestFlags"],
-        order=tx["order"], login=tx["orderBy"], symbol=tx["symbol"], volume=tx["volume"], price=tx["price"],
+        order=tx["order"], login=login, symbol=tx["symbol"], volume=tx["volume"], price=tx["price"],
         sl=tx["sl"], tp=tx["tp"], deviation=tx["ieDeviation"], comment=tx["comment"], expiration=expiration,
     )  # fmt: skip
 

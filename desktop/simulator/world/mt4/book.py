@@ -34,6 +34,7 @@ from desktop.simulator.world.mt4.generator import DATA_EPOCH, generate
 from desktop.simulator.world.mt4.groups import GroupTable
 from desktop.simulator.world.mt4.history import SeededHistory, balance_record
 from desktop.simulator.world.mt4.journal import Journal
+from desktop.simulator.world.mt4.mail import Mailroom
 from desktop.simulator.world.mt4.margin import MarginState, Prices
 from desktop.simulator.world.mt4.online import Session, seed_sessions
 from desktop.simulator.world.mt4.rules import SymbolModes
@@ -113,6 +114,7 @@ class Book:
         self.clock = clock
         self.trades = TradeDesk(self)
         self.journal = Journal()
+        self.mail = Mailroom()  # mail, news and notifications sent (mail.py)
         self.modes = SymbolModes(self.events)
         self.groups = GroupTable()  # group configuration (groups.py)
         self.settings = ServerSettings()  # common settings, access hours, managers (server_config.py)
@@ -123,6 +125,7 @@ class Book:
         self.seeded = SeededHistory(seed, {}, self._catalogue)
         self.recorded: dict[int, list[TradeRecord]] = {}
         self.closed: dict[int, TradeRecord] = {}
+        self.amended: dict[int, TradeRecord | None] = {}  # admin edits of closed records (None = deleted)
         self.open_index: dict[int, int] = {}
         self.online: dict[int, Session] = {}
         self.deleted: dict[int, Account] = {}
@@ -141,6 +144,7 @@ class Book:
         self.seeded = SeededHistory(self._seed, self.accounts, self._catalogue)
         self.recorded = {}
         self.closed = {}
+        self.amended = {}
         self.open_index = {p.ticket: a.login for a in self.accounts.values() for p in a.positions}
         self._passwords = {login: [seeded_password(login), seeded_password(login, True)] for login in self._logins}
         self.deleted = {}
@@ -149,6 +153,7 @@ class Book:
         self.settings.reset()
         self.symbol_config.reset(self.prices)
         self.journal.clear()
+        self.mail.clear()
         now = self.clock()
         self.online = seed_sessions(self._seed, self.accounts, now)
         for session in sorted(self.online.values(), key=lambda s: s.since):
@@ -370,10 +375,15 @@ class Book:
         Returns:
             The records (seeded ones by close time, then recorded ones in order).
         """
-        return [*self.seeded.of(login), *self.recorded.get(login, [])]
+        records = [*self.seeded.of(login), *self.recorded.get(login, [])]
+        if not self.amended:
+            return records
+        return [edited for r in records if (edited := self.amended.get(r.order, r)) is not None]
 
     def closed_record(self, ticket: int) -> TradeRecord | None:
-        """Return the closed record (seeded or recorded) with ``ticket``, or None."""
+        """Return the closed record (seeded or recorded, as amended) with ``ticket``, or None."""
+        if ticket in self.amended:
+            return self.amended[ticket]
         return self.closed.get(ticket) or self.seeded.find(ticket)
 
     def _check_out(self, account: Account, cents: int, credit: bool) -> None:

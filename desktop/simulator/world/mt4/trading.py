@@ -33,12 +33,12 @@ Unknown login, symbol or ticket raise ``UnknownLogin``/``UnknownSymbol``/``Unkno
 
 Fills happen at the current bid/ask (a dealer's explicit price is used as given). Closing
 realises profit (deposit currency, cents) plus the position's commission and swap into the
-balance. A partial close keeps the closed part
-under the original ticket (``ClosedPart``, comment ``to #new``) and reopens the rest under a
-new ticket (``OpenRemand``, comment ``from #old``), as MT4 does. Pending orders, SL and TP
-are never triggered by price moves. Events: opening/placing → ``TradeChanged("Added")``;
-modifying → ``"Updated"``; closing or deleting → ``"Deleted"`` with the closed record as
-``snapshot`` (the trade leaves the open set, as with MT4's pumping), plus
+balance. A partial close keeps the closed part under the original ticket (``ClosedPart``,
+comment ``to #new``) and reopens the rest under a new ticket (``OpenRemand``, comment
+``from #old``), as MT4 does. Price moves trigger pending orders, SL, TP and stop out in
+``stops`` (which closes through ``close_at_market``). Events: opening/placing →
+``TradeChanged("Added")``; modifying → ``"Updated"``; closing or deleting → ``"Deleted"`` with
+the closed record as ``snapshot`` (the trade leaves the open set, as with MT4's pumping), plus
 ``UserChanged("Updated")`` when the balance changed. Every event carries the record as
 ``snapshot``. Refused requests are written to the journal (``Errors``).
 """
@@ -67,6 +67,7 @@ from desktop.simulator.world.mt4.trade_request import (
     command_number,
     profit_at,
 )
+from desktop.simulator.world.mt4.trades import COMMANDS as COMMANDS_BY_NUMBER
 from desktop.simulator.world.mt4.trades import TradeRecord, market_price, snapshot
 
 #: Executed transaction types → the engine method that runs them.
@@ -126,6 +127,24 @@ class TradeEngine:
         except TradeRefused as exc:
             self._book.journal.add(now, "Errors", f"'{request.login or request.order}': {kind} refused: {exc.message}")
             raise
+
+    def close_at_market(self, account: Account, position: Position, now: float, comment: str) -> Executed:
+        """Close a whole position at the market as the server itself (stop out, SL, TP; see ``stops``).
+
+        Args:
+            account: Its owner.
+            position: An open market position of ``account``.
+            now: Unix time of the close.
+            comment: Comment the closed record gets (``[sl]``, ``[tp]``, ``so: …``).
+
+        Returns:
+            What was done.
+        """
+        request = TradeRequest("BrClose", COMMANDS_BY_NUMBER[position.cmd], "None", position.ticket, account.login,
+                               "", position.volume, 0.0, 0.0, 0.0, 0, comment, 0)  # fmt: skip
+        position.comment = comment
+        price = market_price(self._book.prices, position)
+        return self._settle(_Context(request, now, client=False), account, position, position.volume, price)
 
     # -- shared checks -------------------------------------------------------------------
 
