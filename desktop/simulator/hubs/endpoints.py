@@ -12,7 +12,9 @@ valid token: header, or ``access_token``/``signalr_token`` in the query):
 * any other ``GET`` with ``id``: a long poll. The first one answers 200 at once with an empty
   body; later ones answer 200 with everything buffered, 200 with an empty body after the
   poll timeout, or 204 once the connection has ended.
-* ``POST`` with ``id`` (SSE and long polling): the body is what the client sends; 200.
+* ``POST`` with ``id`` (SSE and long polling): the body is what the client sends; 200. A POST
+  before the transport's first GET (signalrcore's long polling sends its handshake first) is
+  kept and read when that GET starts the connection, as ASP.NET Core buffers it.
   ``DELETE`` with ``id`` ends a long-polling connection (202); on other transports 400.
 
 Without ``id``: 400 "Connection ID required"; an unknown id: 404 "No Connection with that
@@ -40,6 +42,8 @@ from desktop.simulator.hubs.transports import LongPollTransport, SseTransport, T
 POLL_TIMEOUT = 90.0
 #: Seconds an ended HTTP-transport connection's id stays known (for its last polls).
 _FORGET_AFTER = 60.0
+#: Characters of POSTs kept for a negotiated id whose transport has not started yet.
+_EARLY_LIMIT = 64 * 1024
 _NO_CACHE = {"Cache-Control": "no-cache, no-store", "Pragma": "no-cache", "Expires": "Thu, 01 Jan 1970 00:00:00 GMT"}
 
 #: ``open(hub, connection_id, transport, trade_platform, foreign)`` builds and starts a session (registry).
@@ -79,6 +83,7 @@ class HubEndpoints:
         self._negotiations = negotiations
         self._open = open_session
         self._http: dict[str, _HttpConnection] = {}
+        self._early: dict[str, list[str]] = {}  # POSTs before the first GET, by negotiated id
         self.poll_timeout = POLL_TIMEOUT
 
     async def serve(self, request: web.Request, hub: Hub, foreign: bool) -> web.StreamResponse:
@@ -105,6 +110,8 @@ class HubEndpoints:
         return await self._poll(request, hub, token, foreign)
 
     def _forget_ended(self) -> None:
+        for token in [t for t in self._early if not self._negotiations.is_pending(t)]:
+            del self._early[token]
         limit = time.monotonic() - _FORGET_AFTER
         for token in [t for t, c in self._http.items() if c.session.conn.ended.is_set()]:
             conn = self._http[token].session.conn
@@ -170,6 +177,7 @@ class HubEndpoints:
         transport = SseTransport(response, request.transport)
         session = self._open(hub, connection_id, transport, request.query.get("tradePlatform", ""), foreign)
         self._http[str(token)] = _HttpConnection(session, transport)
+        await self._replay(str(token), session)
         try:
             while not transport.done.is_set() and not transport.closed:
                 await _wait(session.conn, 1.0)
@@ -188,6 +196,7 @@ class HubEndpoints:
             transport = LongPollTransport()
             session = self._open(hub, connection_id, transport, request.query.get("tradePlatform", ""), foreign)
             self._http[str(token)] = _HttpConnection(session, transport)
+            await self._replay(str(token), session)
             return web.Response(status=200, body=b"", content_type="application/octet-stream", headers=_NO_CACHE)
         if not isinstance(known.transport, LongPollTransport):
             return _text(400, "Cannot change transports mid-connection")
@@ -205,16 +214,22 @@ class HubEndpoints:
         known = self._known(token)
         if isinstance(known, web.Response):
             return known
+        text = (await request.read()).decode("utf-8", "replace")
         if known is None:
-            return _text(404, "No Connection with that ID")
+            early = self._early.setdefault(str(token), [])
+            if sum(map(len, early)) + len(text) > _EARLY_LIMIT:
+                return _text(413)
+            early.append(text)
+            return _text(200)
         conn = known.session.conn
         if conn.closed:
             return _text(404)
-        text = (await request.read()).decode("utf-8", "replace")
-        end = known.session.feed(text)
-        if end is not None:
-            await conn.close(end.record)
+        await _feed(known.session, text)
         return _text(200)
+
+    async def _replay(self, token: str, session: Session) -> None:
+        for text in self._early.pop(token, []):
+            await _feed(session, text)
 
     async def _delete(self, token: str | None) -> web.Response:
         known = self._known(token)
@@ -224,6 +239,12 @@ class HubEndpoints:
             return _text(400, "Cannot terminate this connection using the DELETE endpoint.")
         await known.session.conn.close()
         return _text(202)
+
+
+async def _feed(session: Session, text: str) -> None:
+    end = session.feed(text)
+    if end is not None:
+        await session.conn.close(end.record)
 
 
 def _conflict(known: _HttpConnection) -> str:
