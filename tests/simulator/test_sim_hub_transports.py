@@ -13,6 +13,7 @@ import pytest
 
 from desktop.simulator import PLATFORM_ID, SimConfig, SimulatorThread, start
 from desktop.simulator.config import OTHER_CLIENT_ID, OTHER_CLIENT_SECRET
+from desktop.simulator.hubs.transports import sse_event
 from tests.simulator.hub_helpers import auth
 from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET, HUB, RS, RawHub, run
 
@@ -285,6 +286,27 @@ def test_pings_and_client_timeout_per_transport() -> None:
                 await asyncio.sleep(1.5)  # no poll waiting: the client is gone
                 records = await _poll_records(session, running.url, token, cid)
                 assert records == [{"type": 7, "error": "Connection closed with an error.", "allowReconnect": True}]
+        finally:
+            await running.aclose()
+
+    run(body)
+
+
+def test_event_lines_are_formatted_as_aspnet_core() -> None:
+    assert sse_event('{"type":6}' + RS) == b'data: {"type":6}\x1e\r\n\r\n'
+    assert sse_event("a\r\nb\nc") == b"data: a\r\ndata: b\r\ndata: c\r\n\r\n"
+
+
+def test_a_missing_handshake_is_canceled() -> None:
+    async def body() -> None:
+        running = await start(SimConfig(tick_rate=0, handshake_timeout=0.3))
+        try:
+            async with aiohttp.ClientSession() as session:
+                token = await _token(session, running.url)
+                hub = RawHub(await session.ws_connect(f"{running.url}{HUB}", headers=auth(token)))
+                assert await hub.next() == {"error": "Handshake was canceled."}
+                assert (await hub.ws.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+                assert running.control.hub.connections == {}
         finally:
             await running.aclose()
 
