@@ -123,6 +123,9 @@ def test_js_mt5_hub(js_client: Path, sim: SimulatorThread, transport: str) -> No
     def margin(_message: dict[str, Any]) -> dict[str, Any]:
         return {"login": push_mt5_account_into_margin_call(sim)}
 
+    # The accounts were just reset: let the monitor report an earlier run's account leaving
+    # margin call now, before this client subscribes.
+    sim.call(sim.control.hub.monitor.scan)
     result = run_scenario(js_client, sim, "mt5", {"mt5-margin": margin}, transport)
     assert result["status"] == {"connected": True}
     check_payload(result["item"], MT5_MARGIN_FIELDS)
