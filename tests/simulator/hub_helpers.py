@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import aiohttp
@@ -148,3 +149,30 @@ def push_mt5_account_into_margin_call(sim: Any) -> int:
         raise AssertionError("no MT5 account to push into margin call")
 
     return int(sim.call(act))
+
+
+def transports_seen(sim: Any) -> set[str]:
+    """Name the transports the simulator's logged hub requests used (WebSockets, ServerSentEvents, LongPolling).
+
+    A WebSocket or event stream is logged when it has ended.
+    """
+    seen: set[str] = set()
+    for entry in sim.control.requests.matching("/hubs/"):
+        if entry.path.lower().endswith("/negotiate"):
+            continue
+        headers = {name.lower(): value for name, value in entry.headers.items()}
+        if "upgrade" in headers:
+            seen.add("WebSockets")
+        elif "text/event-stream" in headers.get("accept", ""):
+            seen.add("ServerSentEvents")
+        elif entry.method == "GET":
+            seen.add("LongPolling")
+    return seen
+
+
+def wait_for_transport(sim: Any, transport: str, seconds: float = 10.0) -> None:
+    """Wait until a logged hub request used ``transport``."""
+    deadline = time.monotonic() + seconds
+    while transport not in transports_seen(sim):
+        assert time.monotonic() < deadline, f"no hub request used {transport}: {transports_seen(sim)}"
+        time.sleep(0.05)

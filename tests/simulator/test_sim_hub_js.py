@@ -1,8 +1,13 @@
-"""The hub with the official ``@microsoft/signalr`` JavaScript client under node (js/hub_check.mjs)."""
+"""The hub with the official ``@microsoft/signalr`` JavaScript client under node (js/hub_check.mjs).
+
+The negotiated connections run forced onto each transport in turn (WebSockets, Server-Sent
+Events, long polling); the ``skipNegotiation`` one is a WebSocket by definition.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,11 +20,20 @@ from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET
 pytestmark = [pytest.mark.node, pytest.mark.integration]
 
 
-@pytest.fixture(scope="module")
-def js_results(js_client: Path, sim_thread: SimulatorThread) -> dict[str, Any]:
+#: The transport forced on the client, and the class the client then runs.
+TRANSPORTS = {
+    "WebSockets": "WebSocketTransport",
+    "ServerSentEvents": "ServerSentEventsTransport",
+    "LongPolling": "LongPollingTransport",
+}
+
+
+@pytest.fixture(scope="module", params=list(TRANSPORTS))
+def js_results(request: pytest.FixtureRequest, js_client: Path, sim_thread: SimulatorThread) -> dict[str, Any]:
     completed = subprocess.run(
         ["node", "hub_check.mjs", sim_thread.url, CLIENT_ID, CLIENT_SECRET, PLATFORM_ID],
         cwd=js_client,
+        env={**os.environ, "SIGNALR_TRANSPORT": request.param},
         capture_output=True,
         text=True,
         timeout=90,
@@ -29,6 +43,7 @@ def js_results(js_client: Path, sim_thread: SimulatorThread) -> dict[str, Any]:
     results: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     for name, outcome in results.items():
         assert "failed" not in outcome, f"{name}: {outcome.get('failed')}"
+    results["forced"] = request.param
     return results
 
 
@@ -43,6 +58,7 @@ def _valid_ticks(ticks: list[dict[str, Any]], symbol: str) -> None:
 
 def test_js_negotiate_v1_with_access_token_factory(js_results: dict[str, Any]) -> None:
     negotiated = js_results["negotiated"]
+    assert negotiated["transport"] == TRANSPORTS[js_results["forced"]]
     assert negotiated["connectionId"]
     assert negotiated["status"] == {"connected": True}
     _valid_ticks(negotiated["ticks"], "EURUSD")

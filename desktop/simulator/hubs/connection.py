@@ -1,12 +1,15 @@
 """One SignalR client connection: its outbox, batched writer, keep-alive, tick and event interests.
 
-Imports: stdlib, aiohttp and ``desktop.simulator.hubs.protocol``. Used by ``hubs.registry`` (lifecycle),
+The connection is the same on every transport; a ``hubs.transports.Transport`` carries its frames.
+
+Imports: stdlib and ``desktop.simulator.hubs`` (``protocol``, ``transports``). Used by ``hubs.registry`` (lifecycle),
 the hubs' methods (``hubs.mt4_v2``, ``hubs.mt5_v2``, ``hubs.mt4_v1``: subscriptions and streams) and
 ``hubs.streams`` (event items).
 
 Everything sent goes through one outbox list of pre-encoded records. A writer task joins
-whatever has accumulated since it last ran into as few WebSocket text frames as possible
-(at most ``FRAME_LIMIT`` characters each), so at high tick rates hundreds of records share
+whatever has accumulated since it last ran into as few text frames as possible
+(at most ``FRAME_LIMIT`` characters each; on SSE one event, on long polling part of a poll's
+body), so at high tick rates hundreds of records share
 a frame and the simulator is not the bottleneck. Control records (completions, pings,
 event stream items) are never dropped; when a slow client lets more than ``MAX_PENDING_TICKS`` tick records pile
 up, further ticks for it are dropped and counted in ``dropped``.
@@ -18,12 +21,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from aiohttp import web
-
 from desktop.simulator.hubs import protocol as proto
+from desktop.simulator.hubs.transports import Transport
 
 _log = logging.getLogger(__name__)
 
@@ -146,27 +148,22 @@ class HubConnection:
         subscriptions: Symbol indices with ``OnTick``/``onTick`` pushes.
         streams: Open ``StreamTicks`` streams by invocation id.
         event_streams: Open event streams by invocation id.
+        transport: What carries its frames (``transport.name``: WebSockets, ServerSentEvents, LongPolling).
+        ended: Set once the connection has ended (closed or cut).
 
     Args:
         connection_id: The SignalR connection id.
-        ws: Its prepared WebSocket.
+        transport: What carries its frames (WebSocket, SSE or long polling).
         keepalive: Seconds between server pings.
         client_timeout: Seconds of client silence before the server closes it.
         path: Hub path.
-        transport: The TCP transport under the WebSocket (for ``abort``).
     """
 
     def __init__(
-        self,
-        connection_id: str,
-        ws: web.WebSocketResponse,
-        keepalive: float,
-        client_timeout: float,
-        path: str = "",
-        transport: asyncio.Transport | None = None,
+        self, connection_id: str, transport: Transport, keepalive: float, client_timeout: float, path: str = ""
     ) -> None:
         self.id = connection_id
-        self.ws = ws
+        self.transport = transport
         self.path = path
         self.platform = ""
         self.legacy_prefix: str | None = None
@@ -174,7 +171,6 @@ class HubConnection:
         self.subscriptions: set[int] = set()
         self.streams: dict[str, StreamInterest] = {}
         self.event_streams: dict[str, EventInterest] = {}
-        self._transport = transport
         self.dropped = 0
         self.sent_records = 0
         self.last_seen = time.monotonic()
@@ -186,13 +182,27 @@ class HubConnection:
         self._pending_ticks = 0
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self.ended = asyncio.Event()
+        self.ended_at = 0.0
+        #: Called once when the connection has ended (the registry forgets it).
+        self.on_end: list[Callable[[], None]] = []
+
+    def _finish(self) -> None:
+        if self.ended.is_set():
+            return
+        self.ended_at = time.monotonic()
+        self.ended.set()
+        for callback in self.on_end:
+            callback()
 
     def start(self) -> None:
-        """Start the writer and keep-alive tasks."""
-        self._tasks = [
-            asyncio.create_task(self._write_loop(), name=f"hub-writer-{self.id}"),
-            asyncio.create_task(self._keepalive_loop(), name=f"hub-keepalive-{self.id}"),
-        ]
+        """Start the writer (the handshake answer goes through it)."""
+        self._tasks.append(asyncio.create_task(self._write_loop(), name=f"hub-writer-{self.id}"))
+
+    def start_keepalive(self) -> None:
+        """Start pings and the client timeout (after the handshake, as ASP.NET Core does)."""
+        self.last_seen = time.monotonic()
+        self._tasks.append(asyncio.create_task(self._keepalive_loop(), name=f"hub-keepalive-{self.id}"))
 
     def send(self, text: str) -> None:
         """Queue control records (never dropped).
@@ -253,11 +263,14 @@ class HubConnection:
                     self._pending_ticks = 0
                     self.sent_records += len(records)
                     for frame in _chunks(records, FRAME_LIMIT):
-                        await self.ws.send_str(frame)
+                        await self.transport.send(frame)
+                        await self.transport.drain()
         except (ConnectionError, RuntimeError) as exc:
             _log.debug("hub connection %s: write failed: %s", self.id, exc)
             self.closed = True
-            await self.ws.close()
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self.transport.close(1000)
+            self._finish()
 
     def stream_prefixes(self, topic: str) -> list[str]:
         """Return the StreamItem prefixes of this connection's open streams of a topic.
@@ -280,9 +293,13 @@ class HubConnection:
         self.event_streams.pop(invocation_id, None)
 
     async def _keepalive_loop(self) -> None:
+        # Long polling keeps itself alive: no pings, and a waiting poll counts as the client being there.
+        pings = not self.transport.inherent_keepalive
         next_ping = time.monotonic() + self._keepalive
         while True:
             now = time.monotonic()
+            if self.transport.active:
+                self.last_seen = now
             deadline = self.last_seen + self._client_timeout
             if now >= deadline:
                 # ASP.NET Core: CloseException = OperationCanceledException("Client hasn't sent a message/ping
@@ -291,10 +308,11 @@ class HubConnection:
                 _log.info("hub connection %s: client timeout", self.id)
                 await self.close(proto.close_message(CLOSED_WITH_ERROR, allow_reconnect=True))
                 return
-            if now >= next_ping:
+            if pings and now >= next_ping:
                 self.send(proto.PING_RECORD)
                 next_ping = now + self._keepalive
-            await asyncio.sleep(max(0.01, min(next_ping, deadline) - now))
+            wake = min(next_ping, deadline) if pings else min(deadline, now + 1.0)
+            await asyncio.sleep(max(0.01, wake - now))
 
     async def _stop_tasks(self) -> None:
         current = asyncio.current_task()
@@ -306,7 +324,7 @@ class HubConnection:
                 await task
 
     async def close(self, final_record: str | None = None, code: int = 1000) -> None:
-        """Stop the tasks, flush what is queued plus an optional last record, close the WebSocket.
+        """Stop the tasks, flush what is queued plus an optional last record, close the transport.
 
         Args:
             final_record: A record to send last (usually a Close message).
@@ -323,10 +341,11 @@ class HubConnection:
         self._outbox = []
         with contextlib.suppress(ConnectionError, RuntimeError):
             for frame in _chunks(tail, FRAME_LIMIT):
-                if self.ws.closed:
+                if self.transport.closed:
                     break
-                await self.ws.send_str(frame)
-            await self.ws.close(code=code)
+                await self.transport.send(frame)
+            await self.transport.close(code)
+        self._finish()
 
     async def abort(self) -> None:
         """Cut the connection without a Close message or WebSocket close frame (a network failure)."""
@@ -336,5 +355,5 @@ class HubConnection:
         self.closed = True
         await self._stop_tasks()
         self._outbox = []
-        if self._transport is not None:
-            self._transport.abort()
+        self.transport.abort()
+        self._finish()

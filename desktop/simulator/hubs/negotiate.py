@@ -1,10 +1,12 @@
-"""SignalR negotiation: connection ids handed out by ``POST {hub}/negotiate`` and claimed by the WebSocket.
+"""SignalR negotiation: connection ids handed out by ``POST {hub}/negotiate`` and claimed by a transport.
 
-Imports: stdlib only. Used by ``hubs.registry``.
+Imports: stdlib only. Used by ``hubs.registry`` and ``hubs.endpoints``.
 
-``negotiateVersion`` 0 (pysignalr sends none) answers a ``connectionId`` that the client
-then passes as ``?id=``; version ≥ 1 answers a separate ``connectionToken``. Only
-WebSockets is offered. An id is valid once, for ``ttl`` seconds.
+``negotiateVersion`` 0 (pysignalr and signalrcore send none) answers a ``connectionId`` that
+the client then passes as ``?id=``; version ≥ 1 answers a separate ``connectionToken``. The
+transports are offered as ASP.NET Core offers them: WebSockets (Text, Binary),
+ServerSentEvents (Text only), LongPolling (Text, Binary). A negotiated id is claimed once,
+for ``ttl`` seconds, by the first WebSocket, event stream or poll that names it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-_TRANSPORTS = [{"transport": "WebSockets", "transferFormats": ["Text", "Binary"]}]
+_TRANSPORTS = [
+    {"transport": "WebSockets", "transferFormats": ["Text", "Binary"]},
+    {"transport": "ServerSentEvents", "transferFormats": ["Text"]},
+    {"transport": "LongPolling", "transferFormats": ["Text", "Binary"]},
+]
 
 
 def new_id() -> str:
@@ -33,7 +39,7 @@ class _Pending:
 
 
 class Negotiations:
-    """Negotiated ids waiting for their WebSocket.
+    """Negotiated ids waiting for their transport.
 
     Args:
         ttl: Seconds an id stays valid.
@@ -62,11 +68,11 @@ class Negotiations:
         body: dict[str, Any] = {"negotiateVersion": version, "connectionId": connection_id}
         if version >= 1:
             body["connectionToken"] = token
-        body["availableTransports"] = _TRANSPORTS
+        body["availableTransports"] = [dict(t) for t in _TRANSPORTS]
         return body
 
     def claim(self, token: str) -> str | None:
-        """Take a negotiated id for its WebSocket (each id works once).
+        """Take a negotiated id for its transport (each id works once).
 
         Args:
             token: The ``id`` query value.
@@ -79,7 +85,7 @@ class Negotiations:
         return None if pending is None else pending.connection_id
 
     def is_pending(self, token: str) -> bool:
-        """Tell whether a negotiated id is waiting for its WebSocket.
+        """Tell whether a negotiated id is waiting for its transport.
 
         Args:
             token: The ``id`` query value.

@@ -1,4 +1,4 @@
-"""The ASP.NET Core SignalR JSON hub protocol (version 1): records, message builders, parsing.
+"""The ASP.NET Core SignalR JSON hub protocol: records, message builders, parsing.
 
 Imports: stdlib and orjson. Used by every ``hub*`` module.
 
@@ -15,6 +15,8 @@ from typing import Any
 import orjson
 
 RS = "\x1e"
+#: ASP.NET Core's ``JsonHubProtocol.Version``; ``IsVersionSupported(v)`` is ``v <= Version``.
+JSON_PROTOCOL_VERSION = 2
 INVOCATION = 1
 STREAM_ITEM = 2
 COMPLETION = 3
@@ -170,7 +172,7 @@ def parse_handshake(text: str) -> None:
         text: The handshake record without its separator.
 
     Raises:
-        ProtocolError: Not JSON, or another protocol/version than json/1.
+        ProtocolError: Not JSON, another protocol than json, or a version above ``JSON_PROTOCOL_VERSION``.
     """
     try:
         request = orjson.loads(text)
@@ -181,7 +183,7 @@ def parse_handshake(text: str) -> None:
     protocol, version = request.get("protocol"), request.get("version")
     if protocol != "json":
         raise ProtocolError(f"The protocol '{protocol}' is not supported.")
-    if version != 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version > JSON_PROTOCOL_VERSION:
         raise ProtocolError(f"The server does not support version {version} of the '{protocol}' protocol.")
 
 

@@ -1,36 +1,39 @@
-"""The SignalR endpoints (``/hubs/mt4/v2``, ``/hubs/mt5/v2``, ``/hubs/mt4/v1``): negotiate, WebSocket, fan-out.
+"""The SignalR hubs (``/hubs/mt4/v2``, ``/hubs/mt5/v2``, ``/hubs/mt4/v1``): negotiate, connections, fan-out.
 
-Imports: stdlib, aiohttp and ``desktop.simulator`` (``auth``, ``config``, ``feed``, ``hub_*``,
-``hubs.margin_monitor``, ``wire``). Used by ``server`` (routes, start, shutdown), ``control``
+Imports: stdlib, aiohttp and ``desktop.simulator`` (``auth``, ``config``, ``hubs.*``, ``wire``,
+``world.market.feed``). Used by ``server`` (routes, start, shutdown), ``control``
 (``publish`` of generated ticks, ``drop_hub_connections``, platform registration) and the
 fault scenarios (``faults``).
 
-Transport rules (ASP.NET Core behaviour the official clients rely on), the same on all hubs:
+Connection rules (ASP.NET Core behaviour the official clients rely on), the same on all hubs
+and on every transport (WebSockets, Server-Sent Events, long polling: ``hubs.endpoints``):
 
 * ``POST {hub}/negotiate`` as in ``hubs.negotiate``; unknown or reused ids get HTTP 404.
-* A WebSocket without ``id`` is accepted too (``skipNegotiation``).
-* After the ``{"protocol":"json","version":1}`` handshake the server answers ``{}``. The v2
-  hubs then check ``?tradePlatform=``: missing, unknown, of the other kind (an MT4 GUID
-  on the MT5 hub or vice versa), or the token is another organisation's → Close message
-  with the error and ``allowReconnect: false``, as a failing ``OnConnectedAsync`` would;
-  else they push ``OnConnectionStatus({"connected": …})``. The v1 hub pushes nothing
-  (clients call ``Connect``).
+* The handshake as in ``hubs.session``; the server answers ``{}``. The v2 hubs then check
+  ``?tradePlatform=``: missing, unknown, of the other kind (an MT4 GUID on the MT5 hub or
+  vice versa), or the token is another organisation's → Close message with the error and
+  ``allowReconnect: false``, as a failing ``OnConnectedAsync`` would; else they push
+  ``OnConnectionStatus({"connected": …})``. The v1 hub pushes nothing (clients call ``Connect``).
 * Keep-alive: a ping every ``SimConfig.keepalive_interval`` (15 s); after
   ``client_timeout`` (30 s) without any client message the server sends
   ``{"type":7,"error":"Connection closed with an error.","allowReconnect":true}`` and closes.
-* A Close from the client is answered with ``{"type":7}`` and the WebSocket is closed (1000).
+  Long polling keeps itself alive as in ASP.NET Core: no pings, and a waiting poll counts
+  as the client being there.
+* A Close from the client is answered with ``{"type":7}`` and the connection is closed (1000).
 
 Fault-injection API (for scenarios and tests; all on the simulator's loop; ``path``
 limits the action to one hub, e.g. ``"/hubs/mt5/v2"``; each returns how many connections
 it affected):
 
-* ``await drop_all(close_message=False, code=1000, path=None)`` — close the WebSockets
-  cleanly (with ``{"type":7,"allowReconnect":true}`` first when ``close_message``).
+* ``await drop_all(close_message=False, code=1000, path=None)`` — close the connections
+  cleanly (WebSocket close, end of the event stream, 204 to the next poll), with
+  ``{"type":7,"allowReconnect":true}`` first when ``close_message``.
 * ``await close_connections(error=None, allow_reconnect=True, code=1000, path=None)`` — send
   ``{"type":7,"error":…,"allowReconnect":…}`` and close: "Close with an error". Clients
   reconnect only when ``allow_reconnect`` is true.
 * ``await drop_connections(path=None)`` — cut the TCP connections without any close frame
-  (a network failure; clients see an abnormal closure, 1006).
+  (a network failure; WebSocket clients see an abnormal closure, 1006; a long-polling
+  connection is forgotten, its next poll gets 404).
 * ``set_pump_connected(connected, kind=None)`` — the trade server link went down/up:
   pushes ``OnConnectionStatus({"connected": …})`` to the v2 connections of that kind
   (``"MT4"``/``"MT5"``/None = both) and changes what v1 ``Connect`` answers; new v2
@@ -38,7 +41,9 @@ it affected):
 * ``await close_all()`` — what server shutdown does (monitor stopped, Close with
   ``allowReconnect: true``, WebSocket code 1001).
 * ``monitor`` (``MarginMonitor``) — ``monitor.scan()`` forces a margin scan now.
-* ``connections`` — live ``HubConnection`` objects by id (``.path``, ``.platform``).
+* ``connections`` — handshaken ``HubConnection`` objects by id (``.path``, ``.platform``,
+  ``.transport.name``).
+* ``poll_timeout`` — seconds a long poll waits for data (ASP.NET Core's 90 s).
 * ``platforms.register(guid, "MT4"|"MT5")`` — make a platform known to the hubs.
 
 Ticks per symbol (stalls) are the feed's business, not the registry's: while a symbol is
@@ -49,45 +54,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from desktop.simulator.auth.tokens import TokenClaims
 from desktop.simulator.config import ORGANIZATION_ID, PLATFORM_ID, SimConfig
 from desktop.simulator.hubs import protocol as proto
-from desktop.simulator.hubs.connection import CLOSED_WITH_ERROR, HubConnection, TickRecords
-from desktop.simulator.hubs.dispatch import Dispatcher
+from desktop.simulator.hubs.connection import HubConnection, TickRecords
+from desktop.simulator.hubs.endpoints import HubEndpoints
 from desktop.simulator.hubs.margin_monitor import MarginMonitor
 from desktop.simulator.hubs.mt4_v1 import V1Hub
 from desktop.simulator.hubs.mt4_v2 import Mt4Hub
 from desktop.simulator.hubs.mt5_v2 import Mt5Hub
-from desktop.simulator.hubs.negotiate import Negotiations, new_id
+from desktop.simulator.hubs.negotiate import Negotiations
 from desktop.simulator.hubs.platforms import FORBIDDEN, PlatformKinds, canonical
+from desktop.simulator.hubs.session import Hub, Session
 from desktop.simulator.hubs.streams import HubStreams, StreamState
+from desktop.simulator.hubs.transports import Transport
 from desktop.simulator.wire import iso_utc_ms
 from desktop.simulator.world.market.feed import PriceFeed, TickBatch
 
 _log = logging.getLogger(__name__)
-
-
-class Hub(Protocol):
-    """One hub: its path, platform binding and methods."""
-
-    path: str
-    platform_type: str  # "MT4"/"MT5" for v2 hubs (bound by ?tradePlatform=), "" for v1
-    legacy: bool
-    dispatcher: Dispatcher
-
-
-def _text_of(message: Any) -> str | None:
-    if message.type == WSMsgType.TEXT:
-        return str(message.data)
-    if message.type == WSMsgType.BINARY:
-        return bytes(message.data).decode("utf-8", "replace")
-    return None
 
 
 class HubRegistry:
@@ -106,6 +94,8 @@ class HubRegistry:
         self._names = [spec.name for spec in feed.symbols]
         self._pump: dict[str, bool] = {"MT4": True, "MT5": True}
         self.connections: dict[str, HubConnection] = {}
+        self._live: dict[str, HubConnection] = {}  # also those still before their handshake
+        self._endpoints = HubEndpoints(self._negotiations, self._open)
         self.platforms = PlatformKinds()
         self.monitor = MarginMonitor(state)
         self.streams = HubStreams(state, self.connections, self.monitor, Mt5Hub.path)
@@ -129,6 +119,16 @@ class HubRegistry:
         """Server shutdown: stop the monitor, send ``{"type":7,"allowReconnect":true}`` and close (1001)."""
         await self.monitor.stop()
         await self.close_connections(code=1001)
+        await asyncio.gather(*(conn.close(code=1001) for conn in list(self._live.values())))
+
+    @property
+    def poll_timeout(self) -> float:
+        """Seconds a long poll waits for data before answering 200 with an empty body."""
+        return self._endpoints.poll_timeout
+
+    @poll_timeout.setter
+    def poll_timeout(self, seconds: float) -> None:
+        self._endpoints.poll_timeout = seconds
 
     @property
     def negotiations(self) -> int:
@@ -244,117 +244,53 @@ class HubRegistry:
             return web.Response(status=400, text="The 'negotiateVersion' query string parameter is not an integer.")
         return web.json_response(self._negotiations.negotiate(version))
 
-    async def websocket_endpoint(self, request: web.Request, claims: TokenClaims | None = None) -> web.StreamResponse:
-        """Serve ``GET {hub}`` as a WebSocket hub connection.
+    async def endpoint(self, request: web.Request, claims: TokenClaims | None = None) -> web.StreamResponse:
+        """Serve ``GET``/``POST``/``DELETE {hub}``: the WebSocket, SSE and long-polling transports.
 
         Args:
-            request: The upgrade request (already authenticated).
+            request: The request (already authenticated).
             claims: The caller's token claims (a token of another organisation may use no platform).
 
         Returns:
-            The WebSocket response once the connection has ended.
+            The response (see ``hubs.endpoints``).
         """
         hub = self._hub_for(request)
         if hub is None:
             return web.Response(status=404)
-        token = request.query.get("id")
-        if token is not None and not self._negotiations.is_pending(token):
-            return web.Response(status=404, text="No Connection with that ID")
-        ws = web.WebSocketResponse(autoping=True, heartbeat=None, compress=False, writer_limit=1 << 20)
-        if not ws.can_prepare(request).ok:
-            return web.Response(status=400, text="Only the WebSockets transport is supported.")
-        connection_id = new_id() if token is None else self._negotiations.claim(token)
-        if connection_id is None:
-            return web.Response(status=404, text="No Connection with that ID")
-        await ws.prepare(request)
-        reader = proto.RecordReader()
-        rest = await self._handshake(ws, reader)
-        if rest is None:
-            return ws
+        foreign = claims is not None and claims.organization != ORGANIZATION_ID
+        return await self._endpoints.serve(request, hub, foreign)
+
+    def _open(self, hub: Hub, connection_id: str, transport: Transport, platform: str, foreign: bool) -> Session:
         config = self._config
-        conn = HubConnection(
-            connection_id, ws, config.keepalive_interval, config.client_timeout, hub.path, request.transport
-        )
-        conn.foreign = claims is not None and claims.organization != ORGANIZATION_ID
-        self.connections[connection_id] = conn
-        conn.start()
-        final = None
-        try:
-            final = await self._serve(request, hub, conn, reader, rest)
-        finally:
-            self.connections.pop(connection_id, None)
-            await conn.close(final)
-        return ws
+        conn = HubConnection(connection_id, transport, config.keepalive_interval, config.client_timeout, hub.path)
+        conn.foreign = foreign
+        self._live[connection_id] = conn
+        conn.on_end.append(lambda: self._forget(conn))
+        session = Session(hub, conn, lambda: self._ready(hub, conn, platform))
+        session.start(config.handshake_timeout)
+        return session
 
-    async def _handshake(self, ws: web.WebSocketResponse, reader: proto.RecordReader) -> list[str] | None:
-        deadline = time.monotonic() + self._config.handshake_timeout
-        records: list[str] = []
-        while not records:
-            try:
-                message = await ws.receive(timeout=max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                await ws.close()
-                return None
-            text = _text_of(message)
-            if text is None:
-                return None
-            records = reader.feed(text)
-        try:
-            proto.parse_handshake(records[0])
-        except proto.ProtocolError as exc:
-            await ws.send_str(proto.record({"error": str(exc)}))
-            await ws.close()
-            return None
-        return records[1:]
+    def _forget(self, conn: HubConnection) -> None:
+        self._live.pop(conn.id, None)
+        if self.connections.get(conn.id) is conn:
+            del self.connections[conn.id]
 
-    def _bind_platform(self, hub: Hub, conn: HubConnection, raw: str) -> str | None:
-        """Bind a connection to its platform; return the Close error when it cannot be."""
+    def _ready(self, hub: Hub, conn: HubConnection, platform: str) -> str | None:
+        """Handshake done: list the connection and bind its platform; return the Close error when it cannot be."""
+        self.connections[conn.id] = conn
         if hub.legacy:
             conn.legacy_prefix = proto.v1_on_tick_prefix(PLATFORM_ID)
             return None
-        kind = self.platforms.kind_of(raw)
+        kind = self.platforms.kind_of(platform)
         if kind is None:
-            return f"Connection closed with an error. HubException: Unknown trade platform '{raw}'."
+            return f"Connection closed with an error. HubException: Unknown trade platform '{platform}'."
         if conn.foreign:
-            return f"Connection closed with an error. HubException: {FORBIDDEN.format(raw)}"
+            return f"Connection closed with an error. HubException: {FORBIDDEN.format(platform)}"
         if kind != hub.platform_type:
             return (
                 "Connection closed with an error. HubException: "
-                f"Trade platform '{raw}' is not an {hub.platform_type} platform."
+                f"Trade platform '{platform}' is not an {hub.platform_type} platform."
             )
-        conn.platform = canonical(raw) or raw
+        conn.platform = canonical(platform) or platform
         conn.send(proto.invocation("OnConnectionStatus", {"connected": self._pump[kind]}))
-        return None
-
-    async def _serve(
-        self, request: web.Request, hub: Hub, conn: HubConnection, reader: proto.RecordReader, rest: list[str]
-    ) -> str | None:
-        """Run a connection until it ends; return the record to send last (None: just close)."""
-        conn.send(proto.HANDSHAKE_OK)
-        error = self._bind_platform(hub, conn, request.query.get("tradePlatform", ""))
-        if error is not None:
-            return proto.close_message(error, allow_reconnect=False)
-        final = self._dispatch(hub, conn, rest)
-        if final is not None:
-            return final
-        async for message in conn.ws:
-            text = _text_of(message)
-            if text is None:
-                return None
-            conn.last_seen = time.monotonic()
-            final = self._dispatch(hub, conn, reader.feed(text))
-            if final is not None:
-                return final
-        return None
-
-    def _dispatch(self, hub: Hub, conn: HubConnection, records: list[str]) -> str | None:
-        for text in records:
-            try:
-                message = proto.parse_message(text)
-            except proto.ProtocolError as exc:
-                # Not a HubException: without detailed errors ASP.NET Core sends only the generic text.
-                _log.info("hub connection %s: invalid message: %s", conn.id, exc)
-                return proto.close_message(CLOSED_WITH_ERROR, allow_reconnect=False)
-            if not hub.dispatcher.handle(conn, message):
-                return proto.CLOSE_RECORD
         return None

@@ -73,7 +73,7 @@ def build_router(control: SimControl) -> Router[Handler]:
         return await control.hub.negotiate_endpoint(request)
 
     async def hub(request: web.Request, _p: dict[str, str], claims: auth.TokenClaims | None) -> web.StreamResponse:
-        return await control.hub.websocket_endpoint(request, claims)
+        return await control.hub.endpoint(request, claims)
 
     router.add("GET", "/.well-known/openid-configuration", discovery, Auth.NONE)
     router.add("GET", "/.well-known/openid-configuration/jwks", jwks, Auth.NONE)
@@ -82,7 +82,9 @@ def build_router(control: SimControl) -> Router[Handler]:
     router.add("GET", "/api/Organizations", functools.partial(unversioned, platforms.organizations), Auth.BEARER)
     for hub_path in control.hub.paths:  # /hubs/mt4/v2, /hubs/mt5/v2, /hubs/mt4/v1
         router.add("POST", hub_path + "/negotiate", negotiate, Auth.HUB)
-        router.add("GET", hub_path, hub, Auth.HUB)
+        router.add("GET", hub_path, hub, Auth.HUB)  # WebSocket, event stream, long poll
+        router.add("POST", hub_path, hub, Auth.HUB)  # what SSE and long-polling clients send
+        router.add("DELETE", hub_path, hub, Auth.HUB)  # end of a long-polling connection
     for op in rest_v2.OPERATIONS:
         router.add(op.method, rest_v2.PREFIX + op.action, _v2_handler(control, op), Auth.BEARER)
     for op in rest_v2.MT5_OPERATIONS:

@@ -1,11 +1,13 @@
 // Drives the official @microsoft/signalr client against a running Dealer Desk simulator.
 // Usage: node hub_check.mjs BASE_URL CLIENT_ID CLIENT_SECRET PLATFORM_ID
+// SIGNALR_TRANSPORT=WebSockets|ServerSentEvents|LongPolling forces the transport of negotiated connections.
 // Prints one JSON object with what each scenario observed; tests/simulator/test_hub_js.py asserts on it.
 import * as signalR from "@microsoft/signalr";
 
 const [baseUrl, clientId, clientSecret, platform] = process.argv.slice(2);
 const hubUrl = `${baseUrl}/hubs/mt4/v2?tradePlatform=${platform}`;
 const TIMEOUT_MS = 10000;
+const forced = process.env.SIGNALR_TRANSPORT ? { transport: signalR.HttpTransportType[process.env.SIGNALR_TRANSPORT] } : {};
 
 async function fetchToken() {
   const response = await fetch(`${baseUrl}/connect/token`, {
@@ -27,7 +29,7 @@ function withTimeout(promise, what) {
 
 function build(options) {
   return new signalR.HubConnectionBuilder()
-    .withUrl(hubUrl, options)
+    .withUrl(hubUrl, { ...forced, ...options })
     .configureLogging(signalR.LogLevel.None)
     .build();
 }
@@ -79,7 +81,7 @@ async function negotiated() {
   const connection = build({ accessTokenFactory: fetchToken });
   const status = new Promise((resolve) => connection.on("OnConnectionStatus", resolve));
   await withTimeout(connection.start(), "start (negotiate v1)");
-  const result = { connectionId: connection.connectionId, transport: "negotiated" };
+  const result = { connectionId: connection.connectionId, transport: connection.connection.transport.constructor.name };
   result.status = await withTimeout(status, "OnConnectionStatus");
   const ticks = collectTicks(connection, "EURUSD", 3);
   result.subscribeResult = await connection.invoke("SubscribeToTicks", "EURUSD");

@@ -1,5 +1,6 @@
 // Scenarios of the official @microsoft/signalr client against a running Dealer Desk simulator, driven by pytest.
 // Usage: node hub_scenarios.mjs SCENARIO BASE_URL CLIENT_ID CLIENT_SECRET MT4_PLATFORM MT5_PLATFORM
+// SIGNALR_TRANSPORT=WebSockets|ServerSentEvents|LongPolling forces the transport of negotiated connections.
 // Scenarios: mt4-streams, mt5, v1, reconnect (see tests/simulator/test_sim_hub_js_scenarios.py).
 // Protocol with the test: at a sync point the script prints {"wait": NAME, ...} and reads one JSON line on
 // stdin (the test has acted on the simulator and answers with what it did); the last line is {"result": {...}}.
@@ -8,6 +9,7 @@ import readline from "node:readline";
 
 const [scenario, baseUrl, clientId, clientSecret, mt4, mt5] = process.argv.slice(2);
 const TIMEOUT_MS = 10000;
+const forced = process.env.SIGNALR_TRANSPORT ? { transport: signalR.HttpTransportType[process.env.SIGNALR_TRANSPORT] } : {};
 const input = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
 async function fetchToken() {
@@ -40,7 +42,7 @@ async function step(name, info = {}) {
 
 function build(path, options = {}, reconnect = null) {
   let builder = new signalR.HubConnectionBuilder()
-    .withUrl(`${baseUrl}${path}`, { accessTokenFactory: fetchToken, ...options })
+    .withUrl(`${baseUrl}${path}`, { accessTokenFactory: fetchToken, ...forced, ...options })
     .configureLogging(signalR.LogLevel.None);
   if (reconnect) builder = builder.withAutomaticReconnect(reconnect);
   return builder.build();
