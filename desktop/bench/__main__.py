@@ -1,4 +1,4 @@
-"""``python -m desktop.bench ingest [--rate R] [--seconds S]``: print the ingest figures."""
+"""``python -m desktop.bench ingest [--rate R] [--seconds S]`` or ``money [--ops N]``: print the figures."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--rate", type=float, default=20_000.0, help="ticks/s the simulator offers")
     ingest.add_argument("--seconds", type=float, default=8.0, help="length of each measurement")
     ingest.add_argument("--warmup", type=float, default=2.0, help="seconds ignored before measuring")
+    money = sub.add_parser("money", help="N balance operations under every fault; journal vs the server's ledger")
+    money.add_argument("--ops", type=int, default=1000, help="how many operations to send")
+    money.add_argument("--seed", type=int, default=1, help="seed of the operations and the simulator")
     args = parser.parse_args(argv)
+    if args.bench == "money":
+        from desktop.bench.money import run_money
+
+        return run_money(ops=args.ops, seed=args.seed)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop.bench.ingest import run_ingest
 

@@ -7,6 +7,9 @@ Imports: desktop.client, desktop.domain, desktop.config, desktop.services.
 
 from __future__ import annotations
 
+import asyncio
+import getpass
+
 from psygnal import Signal
 
 from desktop.client.hub import TickHub
@@ -15,6 +18,9 @@ from desktop.config import AppConfig, Credentials
 from desktop.domain.models import TradePlatform
 from desktop.domain.quote_book import QuoteBook
 from desktop.services.accounts import AccountService
+from desktop.services.journal import OperationsJournal
+from desktop.services.operations import OperationsLog, RecoveryReport
+from desktop.services.pipeline import WritePipeline
 from desktop.services.quotes import QuoteService
 from desktop.services.session import Session
 from desktop.services.tasks import TaskOwner
@@ -23,13 +29,25 @@ from desktop.services.tasks import TaskOwner
 class Workstation:
     """Everything one connected window needs, started and closed together.
 
+    The operations journal (``journal``, this OS user's unless one is given) is opened at
+    once; the write pipeline (``pipeline``) exists once the session is open, and every
+    journal entry left unsettled by an earlier run is then reconciled in the background
+    (``operations.recover``; ``operations.recovered`` says when it is over).
+
     Signals (on the asyncio loop thread):
         started(TradePlatform): the session is open, symbols and accounts are loaded.
     """
 
     started = Signal(object)
 
-    def __init__(self, credentials: Credentials, config: AppConfig) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        config: AppConfig,
+        *,
+        journal: OperationsJournal | None = None,
+        operator: str | None = None,
+    ) -> None:
         self.config = config
         self.tasks = TaskOwner()
         self.book = QuoteBook(history=config.history)
@@ -41,6 +59,12 @@ class Workstation:
             self.api, self.tasks, refresh_s=config.margins_refresh_s, max_amount=config.max_amount
         )
         self._platform_id = credentials.trade_platform
+        self._own_journal = journal is None
+        self.journal = journal or OperationsJournal()
+        self.operator = operator or getpass.getuser()
+        self.operations = OperationsLog(self.journal)
+        self.pipeline: WritePipeline | None = None
+        self.recovery: asyncio.Task[RecoveryReport] | None = None
         self.hub.watch_account_changes(self.accounts.apply_change)
         self.hub.watch_margin_calls(self.accounts.apply_margin)
 
@@ -51,6 +75,9 @@ class Workstation:
             AuthFailed, ServerUnreachable, ApiFailure, InvalidInput: the session could not open.
         """
         platform = await self.session.open(self._platform_id)
+        self.pipeline = WritePipeline(self.api, self.journal, operator=self.operator, platform=platform.id)
+        self.operations.attach(self.pipeline)
+        self.recovery = self.tasks.spawn("operations-recovery", self.operations.recover())
         await self.quotes.start()
         await self.accounts.load()
         self.started.emit(platform)
@@ -60,3 +87,5 @@ class Workstation:
         """Stop every background task and close the network clients."""
         await self.tasks.aclose()
         await self.api.aclose()
+        if self._own_journal:
+            self.journal.close()

@@ -9,6 +9,7 @@ from collections.abc import Coroutine, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from psygnal import Signal
@@ -27,6 +28,8 @@ from desktop.domain.models import (
     TradePlatform,
 )
 from desktop.domain.quote_book import QuoteBook
+from desktop.services.journal import JournalEntry
+from desktop.services.operations import OperationsFilter, OperationsLog
 
 SYMBOLS = (
     SymbolSpec("EURUSD", 5, "Euro vs US Dollar"),
@@ -239,6 +242,22 @@ class FakeSession:
         return self.now
 
 
+class FakeOperations:
+    """The Operations view's source, holding journal entries in a list."""
+
+    changed = Signal(str)
+    recovered = Signal(object)
+
+    def __init__(self) -> None:
+        self.rows: list[JournalEntry] = []
+
+    def entries(self, where: OperationsFilter | None = None) -> list[JournalEntry]:
+        return [e for e in self.rows if where is None or where.matches(e)]
+
+    def export_csv(self, entries: Iterable[JournalEntry], path: Path) -> int:
+        return OperationsLog.export_csv(entries, path)
+
+
 class FakeWorkstation:
     started = Signal(object)
 
@@ -249,6 +268,7 @@ class FakeWorkstation:
         self.session = FakeSession()
         self.quotes = FakeQuotes(self.book)
         self.accounts = FakeAccounts(accounts)
+        self.operations = FakeOperations()
 
     def start(self) -> None:
         """What Workstation.start does, minus the network: platform, symbols, accounts, started."""
