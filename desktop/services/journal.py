@@ -246,8 +246,30 @@ class OperationsJournal:
         return [_with_successor(e, successors.get(e.key)) for e in entries]
 
     def entry(self, key: str) -> JournalEntry | None:
-        """The operation with idempotency key ``key``, or ``None``."""
-        return next((e for e in self.entries() if e.key == key), None)
+        """The operation with idempotency key ``key``, or ``None``.
+
+        Reads only that operation's rows (by the key index) and the intent that supersedes
+        it, so it costs the same however long the journal is.
+        """
+        folds: dict[str, _Fold] = {}
+        for row in self._select(f"SELECT {_COLUMNS} FROM journal WHERE key = ? ORDER BY seq", (key,)):
+            _fold_row(folds, row)
+        fold = folds.get(key)
+        if fold is None:
+            return None
+        entry = _entry(fold)
+        query = f"SELECT {_COLUMNS} FROM journal WHERE kind = 'intent' AND seq > ? AND instr(data, ?) ORDER BY seq"
+        for row in self._select(query, (entry.first_seq, key)):
+            if row.values.get("supersedes") == key:
+                return _with_successor(entry, row.key)
+        return entry
+
+    def _select(self, query: str, params: tuple[object, ...]) -> list[JournalRow]:
+        try:
+            found = self._db.execute(query, params).fetchall()
+        except sqlite3.Error as exc:
+            raise JournalError(f"The operations journal {self.path} cannot be read: {exc}") from exc
+        return [JournalRow(int(seq), *(str(value) for value in text)) for seq, *text in found]
 
     def unresolved(self) -> list[JournalEntry]:
         """Operations still ``pending`` or ``unknown``: what start-up recovery reconciles."""

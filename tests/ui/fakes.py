@@ -254,6 +254,9 @@ class FakeOperations:
     def entries(self, where: OperationsFilter | None = None) -> list[JournalEntry]:
         return [e for e in self.rows if where is None or where.matches(e)]
 
+    def entry(self, key: str) -> JournalEntry | None:
+        return next((e for e in self.rows if e.key == key), None)
+
     def export_csv(self, entries: Iterable[JournalEntry], path: Path) -> int:
         return OperationsLog.export_csv(entries, path)
 

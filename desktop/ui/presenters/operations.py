@@ -2,9 +2,10 @@
 
 The source (:class:`OperationsSource`, provided by
 :class:`~desktop.services.operations.OperationsLog`) says which operation changed; the
-presenter gathers those keys and, at most every ``flush_ms``, reads the journal once and
-upserts the changed rows, so a burst of attempts costs one read. Start-up recovery's report
-becomes a status line (``status_changed``); exports write the operations shown.
+presenter gathers those keys and, at most every ``flush_ms``, reads each changed operation
+once and upserts its row, so a burst of attempts costs one read per operation. Start-up
+recovery's report becomes a status line (``status_changed``); exports write the operations
+shown.
 
 Imports: PySide6, the standard library, desktop.services and desktop.ui.
 """
@@ -37,6 +38,10 @@ class OperationsSource(Protocol):
 
     def entries(self, where: OperationsFilter | None = None) -> list[JournalEntry]:
         """Journaled operations, newest first."""
+        ...
+
+    def entry(self, key: str) -> JournalEntry | None:
+        """One journaled operation by key."""
         ...
 
     def export_csv(self, entries: Iterable[JournalEntry], path: Path) -> int:
@@ -82,8 +87,9 @@ class OperationsPresenter(QObject):
         if not self._dirty or self._closed:
             return
         keys, self._dirty = self._dirty, set()
-        for entry in self._source.entries():
-            if entry.key in keys:
+        for key in sorted(keys):
+            entry = self._source.entry(key)
+            if entry is not None:
                 self._model.upsert(entry)
 
     def set_filter(self, where: OperationsFilter) -> None:
