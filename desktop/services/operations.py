@@ -105,9 +105,12 @@ class OperationsLog:
     def attach(self, pipeline: WritePipeline) -> None:
         """Relay ``pipeline``'s changes (the pipeline of the session just opened)."""
         if self._pipeline is not None:
-            self._pipeline.changed.disconnect(self.changed.emit)
+            self._pipeline.changed.disconnect(self._relay)
         self._pipeline = pipeline
-        pipeline.changed.connect(self.changed.emit)
+        pipeline.changed.connect(self._relay)
+
+    def _relay(self, key: str) -> None:
+        self.changed.emit(key)
 
     async def recover(self) -> RecoveryReport:
         """Reconcile every unsettled entry of the attached pipeline's platform; emit and return the report.
