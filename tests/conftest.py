@@ -39,3 +39,11 @@ def _collect_young_garbage_on_the_main_thread() -> Iterator[None]:
 def _collect_all_garbage_on_the_main_thread() -> Iterator[None]:
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _journal_in_a_temporary_directory(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The operations journal lives in the OS user's data directory; tests never touch the real one.
+    monkeypatch.setenv("DEALER_DESK_DATA_DIR", str(tmp_path_factory.mktemp("dealer-desk-data")))

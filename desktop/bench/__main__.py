@@ -1,4 +1,4 @@
-"""``python -m desktop.bench ingest|click [--rate R] ...``: print a benchmark's figures."""
+"""``python -m desktop.bench ingest|click [--rate R] ...`` or ``money [--ops N]``: print a benchmark's figures."""
 
 from __future__ import annotations
 
@@ -20,7 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     click.add_argument("--clicks", type=int, default=30, help="how many clicks")
     click.add_argument("--every", type=float, default=0.4, help="seconds between clicks")
     click.add_argument("--warmup", type=float, default=2.0, help="seconds before the first click")
+    money = sub.add_parser("money", help="N balance operations under every fault; journal vs the server's ledger")
+    money.add_argument("--ops", type=int, default=1000, help="how many operations to send")
+    money.add_argument("--seed", type=int, default=1, help="seed of the operations and the simulator")
     args = parser.parse_args(argv)
+    if args.bench == "money":
+        from desktop.bench.money import run_money
+
+        return run_money(ops=args.ops, seed=args.seed)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.bench == "click":
         from desktop.bench.click import run_click

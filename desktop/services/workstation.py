@@ -7,6 +7,8 @@ Imports: desktop.client, desktop.domain, desktop.config, desktop.services.
 
 from __future__ import annotations
 
+import asyncio
+
 from psygnal import Signal
 
 from desktop.client.hub import TickHub
@@ -16,6 +18,7 @@ from desktop.domain.models import TradePlatform
 from desktop.domain.quote_book import QuoteBook
 from desktop.services.accounts import AccountService
 from desktop.services.journal import OperationsJournal
+from desktop.services.operations import OperationsLog, RecoveryReport
 from desktop.services.operator import os_user_name
 from desktop.services.pipeline import WritePipeline
 from desktop.services.quotes import QuoteService
@@ -27,7 +30,9 @@ class Workstation:
     """Everything one connected window needs, started and closed together.
 
     ``pipeline`` is the one write path (every change on the trade server goes through it)
-    and ``journal`` its record; the journal is this OS user's unless one is given.
+    and ``journal`` its record; the journal is this OS user's unless one is given. Once the
+    session is open, every journal entry left unsettled by an earlier run is reconciled in
+    the background (``operations.recover``; ``operations.recovered`` says when it is over).
 
     Signals (on the asyncio loop thread):
         started(TradePlatform): the session is open, symbols and accounts are loaded.
@@ -59,6 +64,8 @@ class Workstation:
             self.api, self.tasks, self.pipeline, refresh_s=config.margins_refresh_s, max_amount=config.max_amount
         )
         self._platform_id = credentials.trade_platform
+        self.operations = OperationsLog(self.journal)
+        self.recovery: asyncio.Task[RecoveryReport] | None = None
         self.hub.watch_account_changes(self.accounts.apply_change)
         self.hub.watch_margin_calls(self.accounts.apply_margin)
 
@@ -70,6 +77,8 @@ class Workstation:
         """
         platform = await self.session.open(self._platform_id)
         self.pipeline.platform = platform.id
+        self.operations.attach(self.pipeline)
+        self.recovery = self.tasks.spawn("operations-recovery", self.operations.recover())
         await self.quotes.start()
         await self.accounts.load()
         self.started.emit(platform)

@@ -2,7 +2,7 @@
 
 Composition only: the window builds the models, views and presenters for one
 :class:`~desktop.services.workstation.Workstation` and wires their signals. Market Watch,
-Tick Chart and Accounts are dock widgets the dealer can move, float, tab or hide; View →
+Tick Chart, Accounts and Operations are dock widgets the dealer can move, float, tab or hide; View →
 Reset layout puts them back. Closing the window stops the frame and clock timers and
 disconnects from the services; the app layer then awaits ``workstation.aclose()``.
 
@@ -21,12 +21,15 @@ from desktop.domain.models import BalanceKind, ConnectionState, ConnectionStatus
 from desktop.ui.charts.tick_chart import TickChart
 from desktop.ui.dialogs.balance import BalanceDialog
 from desktop.ui.models.accounts import AccountsTableModel
+from desktop.ui.models.operations import OperationsTableModel
 from desktop.ui.models.watchlist import WatchlistModel
 from desktop.ui.presenters.accounts import AccountsPresenter
+from desktop.ui.presenters.operations import OperationsPresenter
 from desktop.ui.presenters.quotes import QuotesPresenter
 from desktop.ui.presenters.session import SessionPresenter
 from desktop.ui.views.accounts_panel import AccountsPanel
 from desktop.ui.views.market_watch import MarketWatchPanel
+from desktop.ui.views.operations_panel import OperationsPanel
 from desktop.ui.views.status_bar import DeskStatusBar
 
 if TYPE_CHECKING:
@@ -71,6 +74,7 @@ class MainWindow(QMainWindow):
         self.accounts = AccountsPresenter(workstation.accounts, workstation.tasks, self.accounts_model, self)
         self.session = SessionPresenter(workstation, self)
         self._build_docks()
+        self._build_operations_dock()
         self._build_menus()
         self._wire()
         self._default_state = self.saveState(_LAYOUT_VERSION)
@@ -108,6 +112,21 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self._size_docks()
 
+    def _build_operations_dock(self) -> None:
+        """The Operations dock: every journaled write with its state, live; tabbed with Accounts."""
+        self.operations_model = OperationsTableModel(self)
+        self.operations_panel = OperationsPanel(self.operations_model, self)
+        self.operations = OperationsPresenter(self._workstation.operations, self.operations_model, self)
+        self.operations_panel.filter_changed.connect(self.operations.set_filter)
+        self.operations_panel.export_requested.connect(self.operations.export)
+        self.operations.status_changed.connect(self.status.show_event)
+        self.operations_dock = self._dock(
+            "Operations", "operationsDock", self.operations_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.tabifyDockWidget(self.accounts_dock, self.operations_dock)
+        self.accounts_dock.raise_()
+        self.operations.load()
+
     def _size_docks(self) -> None:
         watch = self.market_watch.table.preferred_width()
         self.resizeDocks(
@@ -133,7 +152,8 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find account", "Ctrl+F", self.accounts_panel.focus_filter)
         account_menu.addActions([self.balance_action, self.find_action])
         view_menu = bar.addMenu("&View")
-        for dock, key in ((self.market_dock, "Ctrl+M"), (self.chart_dock, "Ctrl+T"), (self.accounts_dock, "Ctrl+U")):
+        docks = [(self.market_dock, "Ctrl+M"), (self.chart_dock, "Ctrl+T"), (self.accounts_dock, "Ctrl+U")]
+        for dock, key in [*docks, (self.operations_dock, "Ctrl+J")]:
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(key))
             view_menu.addAction(toggle)
@@ -167,7 +187,7 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         """Put every dock back where it starts, and show them all."""
         self.restoreState(self._default_state, _LAYOUT_VERSION)
-        for dock in (self.market_dock, self.chart_dock, self.accounts_dock):
+        for dock in (self.market_dock, self.chart_dock, self.accounts_dock, self.operations_dock):
             dock.setFloating(False)
             dock.show()
 
@@ -229,4 +249,5 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.quotes.close()
         self.accounts.close()
+        self.operations.close()
         self.session.close()

@@ -8,6 +8,7 @@ from collections.abc import Coroutine, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from psygnal import Signal
@@ -29,6 +30,8 @@ from desktop.domain.models import (
 from desktop.domain.operations import Operation, OperationState, Outcome, new_key, renewed
 from desktop.domain.quote_book import QuoteBook
 from desktop.services.accounts import BalanceResult
+from desktop.services.journal import JournalEntry
+from desktop.services.operations import OperationsFilter, OperationsLog
 
 SYMBOLS = (
     SymbolSpec("EURUSD", 5, "Euro vs US Dollar"),
@@ -255,6 +258,25 @@ class FakeSession:
         return self.now
 
 
+class FakeOperations:
+    """The Operations view's source, holding journal entries in a list."""
+
+    changed = Signal(str)
+    recovered = Signal(object)
+
+    def __init__(self) -> None:
+        self.rows: list[JournalEntry] = []
+
+    def entries(self, where: OperationsFilter | None = None) -> list[JournalEntry]:
+        return [e for e in self.rows if where is None or where.matches(e)]
+
+    def entry(self, key: str) -> JournalEntry | None:
+        return next((e for e in self.rows if e.key == key), None)
+
+    def export_csv(self, entries: Iterable[JournalEntry], path: Path) -> int:
+        return OperationsLog.export_csv(entries, path)
+
+
 class FakeWorkstation:
     started = Signal(object)
 
@@ -265,6 +287,7 @@ class FakeWorkstation:
         self.session = FakeSession()
         self.quotes = FakeQuotes(self.book)
         self.accounts = FakeAccounts(accounts)
+        self.operations = FakeOperations()
 
     def start(self) -> None:
         """What Workstation.start does, minus the network: platform, symbols, accounts, started."""
