@@ -122,6 +122,27 @@ def test_mail_news_and_notifications(http: httpx.Client) -> None:
     assert http.post(f"{V2}/NotificationsSend", json={"logins": [LOGIN], "message": "x" * 256}).json()["error"]
 
 
+def test_sent_news_shows_in_the_news_reads(http: httpx.Client) -> None:
+    before = data(http.get(f"{V2}/NewsTotal"))
+    item = {"topic": "Rollover", "category": "Markets\\FX", "body": "Triple swap on Wednesday.", "highPriority": True}
+    assert data(http.post(f"{V2}/NewsSend", json=item)) is True
+    assert data(http.get(f"{V2}/NewsTotal")) == before + 1
+    newest = data(http.get(f"{V2}/NewsGet"))[-1]
+    assert (newest["topic"], newest["category"], newest["priority"]) == ("Rollover", "Markets\\FX", 1)
+    assert data(http.get(f"{V2}/NewsTopicGet/{before}")) == newest
+    assert data(http.post(f"{V2}/NewsBodyRequest/{newest['key']}")) is True
+    assert data(http.get(f"{V2}/NewsBodyGet/{newest['key']}")) == "Triple swap on Wednesday."
+    assert http.get(f"{V2}/NewsBodyGet/{newest['key'] + 1}").json()["error"]["code"] == "NotFound"
+
+
+def test_the_network_tables_page_like_the_other_lists(http: httpx.Client) -> None:
+    [server] = data(http.get(f"{V2}/CfgRequestDataServer"))
+    assert server["ip"] == 0x7F000001
+    assert data(http.get(f"{V2}/CfgRequestSync")) == []
+    assert data(http.get(f"{V2}/CfgRequestGatewayRule")) == []
+    assert data(http.get(f"{V2}/CfgRequestBackup"))["watchRole"] == "StandAlone"
+
+
 def test_online_request_matches_online_get(http: httpx.Client) -> None:
     assert data(http.get(f"{V2}/OnlineRequest")) == data(http.get(f"{V2}/OnlineGet"))
 

@@ -22,7 +22,7 @@ from tests.simulator.sim_helpers import CLIENT_ID, CLIENT_SECRET
 
 pytestmark = pytest.mark.integration
 #: Operations served by this simulator (each further operation raises it).
-SERVED_AT_LEAST = 90
+SERVED_AT_LEAST = 102
 METHODS = ("get", "post", "put", "patch", "delete")
 #: Plausible values of the path parameters (MT4; MT5 logins are its own).
 VALUES = {"login": "100001", "symbol": "EURUSD", "group": "real\\usd-std", "order": "4100001",

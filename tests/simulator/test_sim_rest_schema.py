@@ -208,6 +208,19 @@ MT4_CASES = [
     Case("GET", "CfgRequestFeeder", query={"limit": 5001}, expect="Validation"),
     Case("GET", "SrvFeeders", query={"limit": 1}),
     Case("GET", "SrvFeeders", query={"limit": -1}, expect="Validation"),
+    Case("GET", "CfgRequestDataServer"),
+    Case("GET", "CfgRequestDataServer", query={"limit": 0}, expect="Validation"),
+    Case("GET", "CfgRequestSync"),
+    Case("GET", "CfgRequestSync", query={"cursor": "!"}, expect="Validation"),
+    Case("GET", "CfgRequestLiveUpdate", query={"limit": 1}),
+    Case("GET", "CfgRequestLiveUpdate", query={"limit": "x"}, expect="Validation"),
+    Case("GET", "CfgRequestGatewayAccount"),
+    Case("GET", "CfgRequestGatewayAccount", query={"limit": 5001}, expect="Validation"),
+    Case("GET", "CfgRequestGatewayMarkup"),
+    Case("GET", "CfgRequestGatewayMarkup", query={"limit": -1}, expect="Validation"),
+    Case("GET", "CfgRequestGatewayRule"),
+    Case("GET", "CfgRequestGatewayRule", query={"limit": 0}, expect="Validation"),
+    Case("GET", "CfgRequestBackup"),
     Case("GET", "PluginsGet"),
     Case("GET", "CfgRequestPlugin"),
     Case("GET", "GroupsRequest", query={"limit": 2}),
@@ -275,6 +288,16 @@ MT4_CASES = [
     Case("GET", "MailsRequest"),
     Case("POST", "NewsSend", body={"topic": "Holiday hours", "body": "Closed on Friday.", "highPriority": True}),
     Case("POST", "NewsSend", body={"body": "no topic"}, expect="Validation"),
+    Case("GET", "NewsTotal"),
+    Case("GET", "NewsGet"),
+    Case("GET", "NewsTopicGet/{pos}", {"pos": 0}),
+    Case("GET", "NewsTopicGet/{pos}", {"pos": 10_000}, expect="NotFound"),
+    Case("GET", "NewsTopicGet/{pos}", {"pos": "first"}, expect="Validation"),
+    Case("POST", "NewsBodyRequest/{key}", {"key": 1}),
+    Case("POST", "NewsBodyRequest/{key}", {"key": 10_000}, expect="NotFound"),
+    Case("GET", "NewsBodyGet/{key}", {"key": 1}),
+    Case("GET", "NewsBodyGet/{key}", {"key": 0}, expect="NotFound"),
+    Case("GET", "NewsBodyGet/{key}", {"key": "x"}, expect="Validation"),
     Case("POST", "NotificationsSend", body={"logins": [LOGIN, 100002], "message": "Margin call"}),
     Case("POST", "NotificationsSend", body={"logins": [], "message": "x"}, expect="Validation"),
     Case("POST", "NotificationsSend", body={"logins": [999], "message": "x"}, expect="NotFound"),
@@ -337,6 +360,9 @@ def _url(case: Case, params: dict[str, Any]) -> str:
 def send(http: httpx.Client, case: Case) -> dict[str, Any]:
     for before in case.before:
         http.post(f"/api/v2/MT4/{PLATFORM_ID}/TradeTransaction", json=before).raise_for_status()
+    if case.action.startswith(("NewsTopicGet", "NewsBody")) and case.expect is None:
+        news = {"topic": "Holiday hours", "body": "Closed on Friday."}
+        http.post(f"/api/v2/MT4/{PLATFORM_ID}/NewsSend", json=news).raise_for_status()
     kwargs: dict[str, Any] = {"params": case.query}
     if case.body is not None:
         kwargs["json"] = case.body
@@ -377,6 +403,7 @@ def test_the_table_covers_every_operation() -> None:
                     ("GET", "MailsRequest"),
                     ("GET", "CfgRequestCommon"), ("GET", "CfgRequestTime"), ("GET", "PluginsGet"),
                     ("GET", "CfgRequestPlugin"), ("GET", "SymbolsGroupsGet"), ("GET", "MT5/TimeGet"),
+                    ("GET", "NewsTotal"), ("GET", "NewsGet"), ("GET", "CfgRequestBackup"),
                     }  # fmt: skip  # no parameters: nothing to get wrong
     assert registered - failing - no_error_row == set()
 

@@ -40,12 +40,14 @@ from desktop.simulator.rest.v2 import accounts as rest_accounts
 from desktop.simulator.rest.v2 import admin as rest_admin
 from desktop.simulator.rest.v2 import charts as rest_charts
 from desktop.simulator.rest.v2 import config as rest_config
+from desktop.simulator.rest.v2 import config_tables as rest_config_tables
 from desktop.simulator.rest.v2 import dealing as rest_dealing
 from desktop.simulator.rest.v2 import groups as rest_groups
 from desktop.simulator.rest.v2 import mail as rest_mail
 from desktop.simulator.rest.v2 import market as rest_market
 from desktop.simulator.rest.v2 import mt5 as rest_mt5
 from desktop.simulator.rest.v2 import mt5_config as rest_mt5_config
+from desktop.simulator.rest.v2 import news as rest_news
 from desktop.simulator.rest.v2 import reports as rest_reports
 from desktop.simulator.rest.v2 import server as rest_server
 from desktop.simulator.rest.v2 import symbols_config as rest_symbols_config
@@ -62,11 +64,11 @@ PREFIX = "/api/v2/MT4/{tradePlatform}/"
 OPERATIONS: tuple[Operation, ...] = (
     rest_accounts.OPERATIONS + rest_users.OPERATIONS + rest_trades.OPERATIONS + rest_trading.OPERATIONS
     + rest_market.OPERATIONS + rest_charts.OPERATIONS + rest_server.OPERATIONS
-    + rest_config.OPERATIONS
+    + rest_config.OPERATIONS + rest_config_tables.OPERATIONS
     + rest_groups.OPERATIONS
     + rest_symbols_config.OPERATIONS
     + rest_dealing.OPERATIONS + rest_admin.OPERATIONS
-    + rest_mail.OPERATIONS
+    + rest_mail.OPERATIONS + rest_news.OPERATIONS
     + rest_reports.OPERATIONS
 )  # fmt: skip
 #: Path of every v2 MT5 operation, before the action, and the MT5 operations (platform ``MT5_PLATFORM_ID``).

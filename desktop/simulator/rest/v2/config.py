@@ -25,7 +25,8 @@ from desktop.simulator.world.mt4.records import BadValue
 from desktop.simulator.world.mt4.server_config import InvalidSetting
 
 
-def _positions(items: Sequence[dict[str, Any]], request: V2Request) -> Payload:
+def positions(items: Sequence[dict[str, Any]], request: V2Request) -> Payload:
+    """Answer one page of a configuration list, keyed by 1-based position."""
     numbered = list(enumerate(items, start=1))
     return paged(numbered, lambda item: item[0], request.query, lambda item: item[1])
 
@@ -83,23 +84,23 @@ def cfg_update_time(request: V2Request) -> Payload:
 
 def cfg_request_holiday(request: V2Request) -> Payload:
     """``GET CfgRequestHoliday``: ``MT4Holiday`` entries, paged."""
-    return _positions(server_config.holidays(), request)
+    return positions(server_config.holidays(), request)
 
 
 def cfg_request_manager(request: V2Request) -> Payload:
     """``GET CfgRequestManager``: ``MT4ManagerRights`` of every manager, paged."""
     managers = request.control.book.settings.managers
-    return _positions([server_config.manager_rights(manager) for manager in managers], request)
+    return positions([server_config.manager_rights(manager) for manager in managers], request)
 
 
 def cfg_request_access(request: V2Request) -> Payload:
     """``GET CfgRequestAccess``: ``MT4Access`` rules, paged."""
-    return _positions(server_config.access_list(), request)
+    return positions(server_config.access_list(), request)
 
 
 def cfg_request_feeder(request: V2Request) -> Payload:
     """``GET CfgRequestFeeder`` / ``SrvFeeders``: ``MT4Feeder`` entries, paged."""
-    return _positions(server_config.feeders(), request)
+    return positions(server_config.feeders(), request)
 
 
 def plugins_get(request: V2Request) -> Payload:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.simulator.wire import iso_utc
-from desktop.simulator.world.mt4.mail import Mail
+from desktop.simulator.world.mt4.mail import Mail, News
 from desktop.simulator.world.mt4.reports import DailyRow, Sample
 
 
@@ -35,3 +35,9 @@ def mt4_daily_report(row: DailyRow) -> dict[str, Any]:
         "profitClosed": row.profit_closed_cents / 100, "profit": row.profit, "equity": row.equity,
         "margin": row.margin, "marginFree": round(row.equity - row.margin, 2),
     }  # fmt: skip
+
+
+def mt4_news_topic(key: int, news: News) -> dict[str, Any]:
+    """Build an ``MT4NewsTopic`` (priority 1 for a high-priority item, language 0: neutral)."""
+    return {"key": key, "time": iso_utc(news.time), "topic": news.topic, "category": news.category,
+            "keywords": "", "priority": 1 if news.high_priority else 0, "langId": 0}  # fmt: skip
