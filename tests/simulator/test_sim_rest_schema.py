@@ -39,11 +39,16 @@ class Case:
     body: Any = None
     expect: str | None = None  # error code, None = success
     before: tuple[dict[str, Any], ...] = ()  # TradeTransaction bodies to send first
+    posted_first: tuple[tuple[str, dict[str, Any]], ...] = ()  # (action, body) of other POSTs to send first
     admin: bool = False  # sent with the administrator client's token
 
     @property
     def id(self) -> str:
         return f"{self.method} {self.action} {self.expect or 'ok'} {self.params}{self.query or ''}"[:90]
+
+
+#: A news item sent before a row that reads one.
+NEWS_FIRST = (("NewsSend", {"topic": "Holiday hours", "body": "Closed on Friday."}),)
 
 
 def tx(**fields: Any) -> dict[str, Any]:
@@ -290,12 +295,12 @@ MT4_CASES = [
     Case("POST", "NewsSend", body={"body": "no topic"}, expect="Validation"),
     Case("GET", "NewsTotal"),
     Case("GET", "NewsGet"),
-    Case("GET", "NewsTopicGet/{pos}", {"pos": 0}),
+    Case("GET", "NewsTopicGet/{pos}", {"pos": 0}, posted_first=NEWS_FIRST),
     Case("GET", "NewsTopicGet/{pos}", {"pos": 10_000}, expect="NotFound"),
     Case("GET", "NewsTopicGet/{pos}", {"pos": "first"}, expect="Validation"),
-    Case("POST", "NewsBodyRequest/{key}", {"key": 1}),
+    Case("POST", "NewsBodyRequest/{key}", {"key": 1}, posted_first=NEWS_FIRST),
     Case("POST", "NewsBodyRequest/{key}", {"key": 10_000}, expect="NotFound"),
-    Case("GET", "NewsBodyGet/{key}", {"key": 1}),
+    Case("GET", "NewsBodyGet/{key}", {"key": 1}, posted_first=NEWS_FIRST),
     Case("GET", "NewsBodyGet/{key}", {"key": 0}, expect="NotFound"),
     Case("GET", "NewsBodyGet/{key}", {"key": "x"}, expect="Validation"),
     Case("POST", "NotificationsSend", body={"logins": [LOGIN, 100002], "message": "Margin call"}),
@@ -360,9 +365,8 @@ def _url(case: Case, params: dict[str, Any]) -> str:
 def send(http: httpx.Client, case: Case) -> dict[str, Any]:
     for before in case.before:
         http.post(f"/api/v2/MT4/{PLATFORM_ID}/TradeTransaction", json=before).raise_for_status()
-    if case.action.startswith(("NewsTopicGet", "NewsBody")) and case.expect is None:
-        news = {"topic": "Holiday hours", "body": "Closed on Friday."}
-        http.post(f"/api/v2/MT4/{PLATFORM_ID}/NewsSend", json=news).raise_for_status()
+    for action, body in case.posted_first:
+        http.post(f"/api/v2/MT4/{PLATFORM_ID}/{action}", json=body).raise_for_status()
     kwargs: dict[str, Any] = {"params": case.query}
     if case.body is not None:
         kwargs["json"] = case.body

@@ -69,6 +69,18 @@ def int32_values(query: Mapping[str, str], name: str) -> list[int]:
     return [positive_int(raw, name) for raw in query_values(query, name)]
 
 
+def integer(raw: str, name: str) -> int:
+    """Parse a path or query integer.
+
+    Raises:
+        ApiFailure: ``Validation`` when the text is not an integer.
+    """
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiFailure.validation(f"The value '{raw}' is not valid for {name}.") from None
+
+
 def positive_int(raw: str, name: str, maximum: int = _INT32_MAX) -> int:
     """Parse a path or query integer that must be at least 1.
 
@@ -83,10 +95,7 @@ def positive_int(raw: str, name: str, maximum: int = _INT32_MAX) -> int:
     Raises:
         ApiFailure: Not an integer from 1 to ``maximum``.
     """
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiFailure.validation(f"The value '{raw}' is not valid for {name}.") from None
+    value = integer(raw, name)
     if not 1 <= value <= maximum:
         raise ApiFailure.validation(f"{name} must be between 1 and {maximum}, got {value}.")
     return value

@@ -14,19 +14,13 @@ from __future__ import annotations
 
 from desktop.simulator.rest.pipeline.envelope import ApiFailure, Payload
 from desktop.simulator.rest.pipeline.operation import Operation, V2Request
+from desktop.simulator.rest.pipeline.params import integer
 from desktop.simulator.rest.v2.dto.mail import mt4_news_topic
 from desktop.simulator.world.mt4.mail import News
 
 
-def _integer(raw: str, name: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise ApiFailure.validation(f"The value '{raw}' is not valid for {name}.") from None
-
-
 def _by_key(request: V2Request) -> News:
-    key = _integer(request.params["key"], "key")
+    key = integer(request.params["key"], "key")
     news = request.control.book.mail.news
     if not 1 <= key <= len(news):
         raise ApiFailure.not_found(f"News {key} not found.")
@@ -45,7 +39,7 @@ def news_get(request: V2Request) -> Payload:
 
 def news_topic_get(request: V2Request) -> Payload:
     """``GET NewsTopicGet/{pos}``: the topic at a 0-based position."""
-    pos = _integer(request.params["pos"], "pos")
+    pos = integer(request.params["pos"], "pos")
     news = request.control.book.mail.news
     if not 0 <= pos < len(news):
         raise ApiFailure.not_found(f"No news at position {pos}.")
