@@ -19,7 +19,7 @@ from decimal import Decimal
 from psygnal import Signal
 
 from desktop.client.rest import WebApi
-from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, parse_amount
+from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, LOGIN_MAX, parse_amount
 from desktop.domain.balance_ops import balance_review, balance_write
 from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import DesktopError, InvalidInput
@@ -104,7 +104,7 @@ class AccountService:
         """
         amount = parse_amount(amount_text, self.max_amount)
         checked_comment = check_operator_comment(comment)
-        if login < 1:
+        if not 1 <= login <= LOGIN_MAX:
             raise InvalidInput("Choose an account.")
         return balance_write(BalanceOperation(login, kind, amount, checked_comment, new_key()))
 

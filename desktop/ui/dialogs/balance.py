@@ -34,6 +34,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from desktop.domain.amounts import parse_login
 from desktop.domain.balance_ops import balance_review, unlisted_login_text
 from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import DesktopError, InvalidInput
@@ -218,10 +219,17 @@ class BalanceDialog(QDialog):
 
     def _on_login_edit_text_changed(self, text: str) -> None:
         set_error(self.form_page.login_error, "")
-        self._account = self._lookup(int(text)) if text else None
+        self._account = None
+        if text:
+            try:
+                login = parse_login(text)
+            except InvalidInput as exc:
+                set_error(self.form_page.login_error, str(exc))
+            else:
+                self._account = self._lookup(login)
+                if self._account is None:
+                    set_error(self.form_page.login_error, unlisted_login_text(login))
         self.form_page.show_account(self._account)
-        if text and self._account is None:
-            set_error(self.form_page.login_error, unlisted_login_text(int(text)))
 
     def _on_review_button_clicked(self) -> None:
         self.form_page.clear_errors()
@@ -234,12 +242,12 @@ class BalanceDialog(QDialog):
 
     def _validate(self) -> Operation | None:
         form = self.form_page
-        text = form.login_edit.text()
-        if not text:
-            set_error(form.login_error, "Enter the account login.")
+        try:
+            login = parse_login(form.login_edit.text())
+        except InvalidInput as exc:
+            set_error(form.login_error, str(exc))
             form.login_edit.setFocus()
             return None
-        login = int(text)
         # A login missing from the grid is not refused here: it may have been created since
         # the grid loaded. The review warns, and the trade server's NotFound is shown if not.
         self._account = self._lookup(login)

@@ -74,7 +74,7 @@ class FormPage(QWidget):
             self.kind_combo.addItem(kind.label, kind)
         self.login_edit = QLineEdit(self)
         self.login_edit.setPlaceholderText("Account login")
-        self.login_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,10}"), self))
+        self.login_edit.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9]*"), self))
         self.login_error = error_label(self)
         self.account_card = QLabel(self)
         self.account_card.setObjectName("accountCard")

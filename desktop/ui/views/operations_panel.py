@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.amounts import parse_login
+from desktop.domain.errors import InvalidInput
 from desktop.services.operations import OperationsFilter
 from desktop.ui.models.operations import OperationsTableModel
 from desktop.ui.views.tables import GridView
@@ -102,7 +104,7 @@ class OperationsPanel(QWidget):
         login = self.login.text().strip()
         return OperationsFilter(
             since=period_start(self.period.currentText()),
-            login=int(login) if login.isdigit() else None,
+            login=_login_or_none(login),
             type=None if self.type.currentText() == ANY else self.type.currentText(),
             operator=None if self.operator.currentText() == ANY else self.operator.currentText(),
         )
@@ -129,3 +131,11 @@ class OperationsPanel(QWidget):
         dialog.fileSelected.connect(self.export_requested.emit)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+
+def _login_or_none(text: str) -> int | None:
+    """The login the filter names, or ``None`` (every login) while the field is empty or unfinished."""
+    try:
+        return parse_login(text) if text else None
+    except InvalidInput:
+        return None
