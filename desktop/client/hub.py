@@ -32,7 +32,9 @@ from pysignalr.messages import CompletionMessage
 from desktop.client import wire
 from desktop.client.backoff import Backoff
 from desktop.client.network_loop import NetworkLoop, on_loop
+from desktop.client.set_aside import SetAside, shorten
 from desktop.client.tick_decode import route_ticks_directly, tick_fields
+from desktop.domain.errors import DecodeError
 from desktop.domain.models import AccountChange, ConnectionState, ConnectionStatus, MarginSnapshot
 
 _log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ class TickHub:
         *,
         backoff: Backoff | None = None,
         own_thread: bool = True,
+        set_aside: SetAside | None = None,
     ) -> None:
         self._url = url
         self._token = token
@@ -75,7 +78,9 @@ class TickHub:
         self._own_thread = own_thread
         self._home: asyncio.AbstractEventLoop | None = None
         self.connections = 0
-        self.bad_payloads = 0
+        self.set_aside = set_aside or SetAside()
+        """Pushed items that could not be read: counted and left out; the stream goes on."""
+        self.sink_failures = 0
 
     def subscribe(self, symbols: list[str]) -> None:
         """Add ``symbols`` to the set subscribed on every (re)connection."""
@@ -149,7 +154,7 @@ class TickHub:
         # pysignalr copies its headers (the token) into every hub message; the transport keeps
         # its own reference for the HTTP handshake (stack-notes §3.2).
         client._headers = {}
-        route_ticks_directly(client, "OnTick", self._on_ticks)
+        route_ticks_directly(client, "OnTick", self._on_ticks, self._on_bad_record)
         # Records that arrive in the handshake's own frame skip the direct route and take
         # pysignalr's dispatcher: they must reach the sink too.
         client.on("OnTick", self._on_tick_message)
@@ -185,9 +190,10 @@ class TickHub:
         def guarded(item: Any) -> None:
             try:
                 deliver(item)
-            except Exception:  # noqa: BLE001 - one bad item must never end the stream
-                self.bad_payloads += 1
-                _log.exception("bad %s item %r", method, item)
+            except DecodeError as exc:
+                self.set_aside.add(method, item, exc)
+            except Exception:  # noqa: BLE001 - a listener's bug must never end the stream
+                self._sink_failed(method, item)
 
         async def on_next(item: Any) -> None:
             self._at_home(guarded, item)
@@ -199,10 +205,23 @@ class TickHub:
         for payload in args:
             try:
                 sink(*tick_fields(payload))
-            except Exception:  # noqa: BLE001 - one bad payload must never end the feed
-                self.bad_payloads += 1
-                if self.bad_payloads <= 10:
-                    _log.exception("bad tick payload %r", payload)
+            except DecodeError as exc:
+                self.set_aside.add("OnTick", payload, exc)
+            except Exception:  # noqa: BLE001 - one failing tick must never end the feed
+                self._sink_failed("OnTick", payload)
+
+    @property
+    def bad_payloads(self) -> int:
+        """Pushed items set aside as unreadable, over every stream."""
+        return self.set_aside.total
+
+    def _on_bad_record(self, record: str, error: DecodeError) -> None:
+        self.set_aside.add("hub record", record, error)
+
+    def _sink_failed(self, method: str, item: Any) -> None:
+        self.sink_failures += 1
+        if self.sink_failures <= 10:
+            _log.exception("a %s item could not be applied: %s", method, shorten(item))
 
     async def _on_tick_message(self, args: list[Any]) -> None:
         self._on_ticks(args)

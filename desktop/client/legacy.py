@@ -19,6 +19,7 @@ from cplugin_webapi_sdk import ClientCredentialsAuth
 
 from desktop.client import wire
 from desktop.client.errors import translated
+from desktop.client.set_aside import SetAside
 from desktop.config import Credentials
 from desktop.domain.errors import ApiFailure
 from desktop.domain.models import Account, BalanceOperation
@@ -52,6 +53,8 @@ class LegacyApi:
         auth = ClientCredentialsAuth(
             client_id=credentials.client_id, client_secret=credentials.client_secret, identity_url=credentials.auth_url
         )
+        self.set_aside = SetAside()
+        """Rows of list answers that could not be read: counted and left out, never guessed."""
         self._http = httpx.AsyncClient(
             base_url=credentials.api_url.rstrip("/") + f"/api/MT4/{platform_id}/",
             auth=auth,
@@ -62,7 +65,7 @@ class LegacyApi:
     async def accounts(self) -> list[Account]:
         """Every account (``UsersGet``), without margin figures (v1 gives none with it)."""
         rows = await self._get("Loading accounts (v1)", "UsersGet")
-        return [wire.account(row, None) for row in rows]
+        return self.set_aside.decode_rows("UsersGet", rows, lambda row: wire.account(row, None))
 
     async def account(self, login: int) -> Account:
         """One account (``UserRecordGet/{login}``)."""

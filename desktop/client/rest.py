@@ -39,6 +39,7 @@ from cplugin_webapi_sdk._generated.models.mt4_trade_transaction import MT4TradeT
 
 from desktop.client import history_wire, wire
 from desktop.client.errors import translated
+from desktop.client.set_aside import SetAside
 from desktop.config import Credentials
 from desktop.domain.errors import InvalidInput
 from desktop.domain.models import Account, BalanceOperation, MarginSnapshot, Quote, SymbolSpec, TradePlatform
@@ -58,7 +59,10 @@ class WebApi:
         *,
         request_timeout_s: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        set_aside: SetAside | None = None,
     ) -> None:
+        self.set_aside = set_aside or SetAside()
+        """Rows of list answers that could not be read: counted and left out, never guessed."""
         self._api_url = credentials.api_url.rstrip("/")
         self._read_timeout = request_timeout_s
         self._sdk = CPluginWebApiAsyncClient(
@@ -94,7 +98,7 @@ class WebApi:
         """Every trade platform the credentials can reach."""
         async with translated("Listing trade platforms"):
             rows = await self._sdk.list_trade_platforms()
-        return [wire.trade_platform(row) for row in rows]
+        return self.set_aside.decode_rows("TradePlatforms", rows, wire.trade_platform)
 
     async def server_time(self) -> datetime:
         """The trade server's clock."""
@@ -106,12 +110,12 @@ class WebApi:
         """Every symbol configured on the trade server."""
         async with translated("Loading symbols"):
             rows = await self._sdk.mt4.list_symbol_configs(self._tp(), request_timeout=self._read_timeout)
-        return [wire.symbol_spec(row) for row in rows]
+        return self.set_aside.decode_rows("SymbolConfigs", rows, wire.symbol_spec)
 
     async def last_ticks(self) -> list[Quote]:
         """The last known quote of every symbol."""
         rows = await self._call("Loading last prices", tick_info_last)
-        return [wire.tick_info(row) for row in rows]
+        return self.set_aside.decode_rows("TickInfoLast", rows, wire.tick_info)
 
     async def accounts(self) -> list[Account]:
         """Every account (paged ``UsersRequest``) joined with its margin figures (``MarginsGet``)."""
@@ -120,15 +124,21 @@ class WebApi:
             async for page in self._sdk.paged(self._users_page):
                 users.extend(page)
         snapshots = {s.login: s for s in await self.margins()}
-        return [wire.account(user, snapshots.get(int(user["login"]))) for user in users]
+        return self.set_aside.decode_rows(
+            "UsersRequest", users, lambda user: wire.account(user, snapshots.get(wire.user_login(user)))
+        )
 
     async def margins(self) -> list[MarginSnapshot]:
         """Current margin figures of every account."""
         rows = await self._call("Loading margins", margins_get)
-        return [wire.margin_snapshot(row) for row in rows]
+        return self.set_aside.decode_rows("MarginsGet", rows, wire.margin_snapshot)
 
     async def account(self, login: int) -> Account:
-        """One account read live from the trade server, with its margin."""
+        """One account read live from the trade server, with its margin.
+
+        Raises:
+            DecodeError: the server's record of the account cannot be read (nothing is guessed).
+        """
         user = await self._call(f"Reading account {login}", user_record_request, login=login)
         level = await self._call(f"Reading the margin of {login}", margin_level_request, login=login)
         return wire.account(user, wire.margin_snapshot(level))

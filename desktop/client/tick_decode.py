@@ -13,6 +13,7 @@ Imports: orjson, pysignalr, desktop.client and the standard library.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ import orjson
 from pysignalr.client import SignalRClient
 
 from desktop.client.tick_time import parse_tick_time
+from desktop.domain.errors import DecodeError
 
 RECORD_SEPARATOR = "\x1e"
 _INVOCATION = 1
@@ -29,8 +31,13 @@ TickArguments = Callable[[list[Any]], None]
 """Receives the ``arguments`` list of one ``OnTick`` invocation."""
 
 
-def route_ticks_directly(client: SignalRClient, target: str, on_ticks: TickArguments) -> None:
-    """Send ``target`` invocations' arguments to ``on_ticks``; leave every other record to pysignalr."""
+def route_ticks_directly(
+    client: SignalRClient, target: str, on_ticks: TickArguments, on_bad: Callable[[str, DecodeError], None]
+) -> None:
+    """Send ``target`` invocations' arguments to ``on_ticks``; leave every other record to pysignalr.
+
+    A record that is not JSON goes to ``on_bad`` and the records after it are still read.
+    """
     transport = client._transport
     protocol = transport._protocol
     dispatch = transport._on_message
@@ -40,7 +47,11 @@ def route_ticks_directly(client: SignalRClient, target: str, on_ticks: TickArgum
         for record in text.split(RECORD_SEPARATOR):
             if not record:
                 continue
-            message = orjson.loads(record)
+            try:
+                message = orjson.loads(record)
+            except orjson.JSONDecodeError as exc:
+                on_bad(record, DecodeError("hub record", "(json)", f"is not JSON: {exc}"))
+                continue
             if type(message) is dict and message.get("target") == target and message.get("type") == _INVOCATION:
                 arguments = message.get("arguments")
                 on_ticks(arguments if type(arguments) is list else [arguments])
@@ -54,10 +65,15 @@ def tick_fields(payload: Any) -> tuple[str, float, float, float]:
     """``(symbol, bid, ask, time)`` of one ``TickPayload``.
 
     Raises:
-        KeyError, TypeError: not a tick payload (a missing field, a price that is not a
-            JSON number); the caller counts it as bad.
+        DecodeError: not a tick payload (not an object, a missing field, a price that is
+            not a finite JSON number); the caller sets it aside.
     """
-    symbol, bid, ask = payload["symbol"], payload["bid"], payload["ask"]
-    if type(symbol) is not str or type(bid) not in _NUMBERS or type(ask) not in _NUMBERS:
-        raise TypeError(f"not a tick: symbol {symbol!r}, bid {bid!r}, ask {ask!r}")
-    return symbol, float(bid), float(ask), parse_tick_time(payload.get("lastTime"))
+    if type(payload) is not dict:
+        raise DecodeError("TickPayload", "(record)", f"is {type(payload).__name__}, not an object")
+    symbol, bid, ask = payload.get("symbol"), payload.get("bid"), payload.get("ask")
+    if type(symbol) is not str or not symbol:
+        raise DecodeError("TickPayload", "symbol", f"is {symbol!r:.40}, not a name")
+    for field, price in (("bid", bid), ("ask", ask)):
+        if type(price) not in _NUMBERS or not math.isfinite(price):  # type: ignore[arg-type]
+            raise DecodeError("TickPayload", field, f"is {price!r:.40}, not a finite number")
+    return symbol, float(bid), float(ask), parse_tick_time(payload.get("lastTime"))  # type: ignore[arg-type]

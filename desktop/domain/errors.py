@@ -2,6 +2,7 @@
 
     DesktopError
     ├── InvalidInput        the operator typed something that cannot be sent; nothing was sent
+    ├── DecodeError         a record from the server is not what the contract says; nothing was guessed
     ├── AuthFailed          the auth server refused the credentials
     ├── ServerUnreachable   no answer from the API or auth server (DNS, refused, timeout, proxy page)
     └── ApiFailure          the WebAPI answered with an error envelope (code, managerCode, activityId)
@@ -18,6 +19,20 @@ class DesktopError(Exception):
 
 class InvalidInput(DesktopError):
     """Input that cannot be sent; the message says what to fix."""
+
+
+class DecodeError(DesktopError):
+    """A record from the WebAPI that cannot be read as the contract describes it.
+
+    Raised instead of guessing: a missing balance never becomes 0.00, a NaN never becomes a
+    price. ``record`` names the DTO (``MT4User``), ``field`` the field that is wrong.
+    """
+
+    def __init__(self, record: str, field: str, problem: str) -> None:
+        super().__init__(f"{record}.{field} {problem}")
+        self.record = record
+        self.field = field
+        self.problem = problem
 
 
 class AuthFailed(DesktopError):

@@ -203,12 +203,16 @@ class AccountService:
         return tuple(changed)
 
     async def _refresh_forever(self) -> None:
+        """Refresh until cancelled; a failed round is reported and the next one runs as planned."""
         while True:
             await asyncio.sleep(self._refresh_s)
             try:
                 await self.refresh_margins()
             except DesktopError as exc:
                 self.refresh_failed.emit(str(exc))
+            except Exception as exc:  # noqa: BLE001 - a bug in one round must not end the refresh
+                _log.exception("margin refresh failed")
+                self.refresh_failed.emit(f"{type(exc).__name__}: {exc}")
 
 
 def changed_account(account: Account | None, change: AccountChange) -> Account:

@@ -57,7 +57,9 @@ class Workstation:
         self.pipeline = WritePipeline(
             self.api, self.journal, operator=operator or os_user_name(), platform=credentials.trade_platform or ""
         )
-        self.hub = TickHub(self.api.hub_url, self.api.access_token, self.book.apply)
+        self.set_aside = self.api.set_aside
+        """Records of every REST list and hub stream that could not be read this session."""
+        self.hub = TickHub(self.api.hub_url, self.api.access_token, self.book.apply, set_aside=self.set_aside)
         self.session = Session(self.api)
         self.quotes = QuoteService(self.api, self.hub, self.book, self.tasks)
         self.accounts = AccountService(

@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.session.clock_changed.connect(self.status.set_clock)
         self.session.platform_changed.connect(self._show_platform)
         self.session.error_occurred.connect(lambda text: self.status.show_event(text, "error"))
+        self.session.unreadable_changed.connect(self.status.set_unreadable)
         if self.chart.symbol is not None:
             self.market_watch.select_symbol(self.chart.symbol)
 

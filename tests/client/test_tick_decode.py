@@ -10,8 +10,12 @@ from pysignalr.client import SignalRClient
 from pysignalr.messages import CompletionMessage, PingMessage
 
 from desktop.client.tick_decode import RECORD_SEPARATOR, route_ticks_directly, tick_fields
+from desktop.domain.errors import DecodeError
 
 RS = RECORD_SEPARATOR
+
+
+BAD: list[tuple[str, DecodeError]] = []
 
 
 def _client() -> tuple[SignalRClient, list[list[Any]], list[Any]]:
@@ -23,7 +27,8 @@ def _client() -> tuple[SignalRClient, list[list[Any]], list[Any]]:
 
     client._transport._on_message = dispatch  # type: ignore[method-assign]
     ticks: list[list[Any]] = []
-    route_ticks_directly(client, "OnTick", ticks.append)
+    BAD.clear()
+    route_ticks_directly(client, "OnTick", ticks.append, lambda record, exc: BAD.append((record, exc)))
     return client, ticks, others
 
 
@@ -51,10 +56,14 @@ def test_other_invocations_are_left_to_pysignalr() -> None:
     assert len(others) == 1
 
 
-def test_a_record_that_is_not_json_ends_the_connection_as_pysignalr_would() -> None:
-    client, _, _ = _client()
-    with pytest.raises(orjson.JSONDecodeError):
-        asyncio.run(client._transport._on_raw_message("{not json" + RS))
+def test_a_record_that_is_not_json_is_set_aside_and_the_records_after_it_are_read() -> None:
+    client, ticks, _ = _client()
+    tick = {"symbol": "EURUSD", "bid": 1.1, "ask": 1.2}
+    good = orjson.dumps({"type": 1, "target": "OnTick", "arguments": [tick]}).decode()
+    asyncio.run(client._transport._on_raw_message("{not json" + RS + good + RS))
+    assert ticks == [[tick]]
+    assert [record for record, _ in BAD] == ["{not json"]
+    assert "is not JSON" in str(BAD[0][1])
 
 
 def test_tick_fields_of_a_hub_payload() -> None:
@@ -71,7 +80,7 @@ def test_tick_fields_of_a_hub_payload() -> None:
 def test_a_bad_payload_raises_a_countable_error_or_gives_a_real_tick(payload: dict[str, Any]) -> None:
     try:
         symbol, bid, ask, time = tick_fields(payload)
-    except (KeyError, TypeError, ValueError):
+    except DecodeError:
         return
     assert isinstance(symbol, str)
     assert type(payload["bid"]) in (int, float)
@@ -80,11 +89,14 @@ def test_a_bad_payload_raises_a_countable_error_or_gives_a_real_tick(payload: di
     assert isinstance(ask, float)
     assert isinstance(time, float)
     assert not math.isnan(time)
+    assert math.isfinite(bid)
+    assert math.isfinite(ask)
+    assert (bid, ask) == (payload["bid"], payload["ask"])
 
 
 def test_a_true_or_a_text_is_never_read_as_a_price() -> None:
-    for bid in (True, "1.1", None):
-        with pytest.raises(TypeError):
+    for bid in (True, "1.1", None, math.nan, math.inf):
+        with pytest.raises(DecodeError, match=r"TickPayload\.bid"):
             tick_fields({"symbol": "EURUSD", "bid": bid, "ask": 1.2})
 
 

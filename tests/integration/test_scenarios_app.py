@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.app.desk import Desk, open_desk
+from desktop.client.rest import USERS_PAGE
 from desktop.config import AppConfig, Credentials
 from desktop.domain.models import BalanceKind, ConnectionState
 from desktop.simulator import SimulatorThread
@@ -203,5 +204,30 @@ def test_the_feed_comes_back_after_outages(
             ticks = d.workstation.book.total_ticks
             await wait_until(lambda: d.workstation.book.total_ticks > ticks + 10, what="ticks after the outage")
             await d.workstation.accounts.refresh_margins()  # REST works again (fresh token if needed)
+
+    run(arun, scenario)
+
+
+def test_corrupt_rows_are_set_aside_and_the_rest_loads_and_refreshes(
+    arun: LoopRunner, credentials: Credentials, sim: SimulatorThread
+) -> None:
+    async def scenario() -> None:
+        total = sim.call(lambda: len(sim.control.book.accounts))
+        pages = -(-total // USERS_PAGE)  # row 0 of every UsersRequest page has a null login
+        start(sim, "corrupt-rows")
+        async with desk(credentials) as d:
+            set_aside = d.workstation.set_aside
+            assert len(d.workstation.accounts) == total - pages
+            assert set_aside.counts() == {"UsersRequest": pages, "MarginsGet": 1}
+            label = d.window.status.unreadable
+            await wait_until(lambda: label.isVisible(), what="the set-aside count in the status bar")
+            shown = label.text().removesuffix(" records could not be read")
+            assert int(shown) >= pages + 1  # the margin refresh (every 0.3 s) may have set more aside
+            assert f"UsersRequest {pages}" in label.toolTip()
+            await wait_until(
+                lambda: set_aside.counts()["MarginsGet"] >= int(shown) + 2, what="margin refreshes going on"
+            )
+            await wait_until(lambda: label.text() != f"{shown} records could not be read", what="a fresh count")
+            assert d.window.isVisible()
 
     run(arun, scenario)

@@ -49,7 +49,8 @@ class Recorder:
 def test_catalogue_names_and_listing(capsys: pytest.CaptureFixture[str]) -> None:
     assert DEFAULT == "calm"
     expected = {"calm", "stalled-symbol", "spread-widening", "price-gap", "margin-call-wave", "flaky-writes", "busy",
-                "slow-reads", "proxy-errors", "short-tokens", "hub-drops", "server-restart"}  # fmt: skip
+                "slow-reads", "proxy-errors", "corrupt-rows", "short-tokens", "hub-drops",
+                "server-restart"}  # fmt: skip
     assert set(CATALOGUE) == expected
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in CATALOGUE)
     with pytest.raises(SystemExit) as done:

@@ -13,6 +13,7 @@ from typing import Any
 
 from psygnal import Signal
 
+from desktop.client.set_aside import SetAside
 from desktop.config import AppConfig
 from desktop.domain.amounts import parse_amount
 from desktop.domain.balance_ops import balance_write
@@ -288,6 +289,7 @@ class FakeWorkstation:
         self.quotes = FakeQuotes(self.book)
         self.accounts = FakeAccounts(accounts)
         self.operations = FakeOperations()
+        self.set_aside = SetAside()
 
     def start(self) -> None:
         """What Workstation.start does, minus the network: platform, symbols, accounts, started."""

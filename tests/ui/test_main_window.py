@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from desktop.domain.errors import DecodeError
 from desktop.domain.models import ConnectionState
 from desktop.ui import theme
 from desktop.ui.dialogs.balance import BalanceDialog
@@ -36,6 +37,20 @@ def test_title_and_status_after_start(window: MainWindow) -> None:
     assert window.status.platform.text() == "Demo-MT4 Live (MT4)"
     assert window.status.accounts.text() == "12 accounts"
     assert window.status.clock.text() == "Server 12:00:00"
+
+
+def test_unreadable_records_are_counted_in_the_status_bar(
+    qtbot: Any, window: MainWindow, workstation: FakeWorkstation
+) -> None:
+    label = window.status.unreadable
+    assert label.isHidden()
+    bad = DecodeError("MT4User", "login", "is missing")
+    for _ in range(2):
+        workstation.set_aside.add("UsersRequest", {"login": None}, bad)
+    workstation.set_aside.add("MarginsGet", {"login": 1}, bad)
+    qtbot.waitUntil(lambda: label.isVisible(), timeout=3_000)
+    assert label.text() == "3 records could not be read"
+    assert label.toolTip() == "Left out, by source: MarginsGet 1, UsersRequest 2. The log names the fields."
 
 
 def test_title_before_start_says_connecting(qtbot: Any) -> None:

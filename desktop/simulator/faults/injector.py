@@ -18,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.simulator.faults.corruption import Corruption
 from desktop.simulator.faults.disruptions import Disruptions, FaultHost
 from desktop.simulator.rest.pipeline.execution import VARIANTS
 
@@ -98,6 +99,8 @@ class Faults(Disruptions):
         self._proxy: deque[tuple[str, int]] = deque()
         self._proxy_every: EveryNth | None = None
         self._counts = {"writes": 0, "api": 0}
+        self.corruption = Corruption()
+        """Corrupt-row rules (``faults.corruption``): list answers that break the schema on purpose."""
 
     # -- latency -------------------------------------------------------------------------
 
@@ -226,6 +229,10 @@ class Faults(Disruptions):
                 return True
         return False
 
+    def corrupt(self, path: str, data: Any) -> Any:
+        """The answer's ``data`` as the armed corrupt-row rules leave it."""
+        return self.corruption.apply(path, data)
+
     # -- proxy ---------------------------------------------------------------------------
 
     def proxy_error_next(self, status: int = 502, count: int = 1, path_fragment: str = "") -> None:
@@ -308,6 +315,7 @@ class Faults(Disruptions):
         self.clear_outcome_unknown()
         self._busy_next.clear()
         self.clear_proxy_errors()
+        self.corruption.clear()
         self._control.issuer.short_lifetime = None
         self._control.issuer.generation = 0
 
@@ -329,4 +337,5 @@ class Faults(Disruptions):
             "proxyErrorsEvery": None if self._proxy_every is None else self._proxy_every.every,
             "shortTokens": self._control.issuer.short_lifetime,
             "unavailable": self.unavailable,
+            "corruptRows": self.corruption.describe(),
         }

@@ -27,17 +27,20 @@ class SessionPresenter(QObject):
         clock_changed(str): the trade server's time, ``HH:MM:SS``, or ``--:--:--`` before it is known.
         platform_changed(TradePlatform): the session opened on this platform.
         error_occurred(str): a background task failed; the reason.
+        unreadable_changed(str): ``N records could not be read (…)``, when that count grows.
     """
 
     clock_changed = Signal(str)
     platform_changed = Signal(object)  # TradePlatform
     error_occurred = Signal(str)
+    unreadable_changed = Signal(str)
 
     def __init__(self, workstation: Workstation, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._workstation = workstation
         self._session: Session = workstation.session
         self._tasks: TaskOwner = workstation.tasks
+        self._unreadable = ""
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_MS)
         self._clock.timeout.connect(self._on_clock_timeout)
@@ -67,6 +70,10 @@ class SessionPresenter(QObject):
 
     def _on_clock_timeout(self) -> None:
         self.clock_changed.emit(self.server_time_text())
+        unreadable = self._workstation.set_aside.summary()
+        if unreadable != self._unreadable:
+            self._unreadable = unreadable
+            self.unreadable_changed.emit(unreadable)
 
     def _on_workstation_started(self, platform: TradePlatform) -> None:
         self.platform_changed.emit(platform)

@@ -46,11 +46,17 @@ class DeskStatusBar(QStatusBar):
         self.clock = _label(self, "clockLabel", "Trade server time")
         self.rate = _label(self, "rateLabel", "Ticks received per second")
         self.accounts = _label(self, "accountsLabel", "Accounts loaded")
+        self.unreadable = _label(
+            self, "unreadableLabel", "Records from the server that could not be read were left out"
+        )
+        self.unreadable.setProperty("level", "warning")
+        self.unreadable.hide()
         self.message = _label(self, "messageLabel")
         self.message.setMinimumWidth(120)
         self.addWidget(self.connection)
         self.addWidget(self.platform)
         self.addWidget(self.message, 1)
+        self.addPermanentWidget(self.unreadable)
         self.addPermanentWidget(self.rate)
         self.addPermanentWidget(self.accounts)
         self.addPermanentWidget(self.clock)
@@ -78,6 +84,15 @@ class DeskStatusBar(QStatusBar):
     def set_accounts(self, total: int) -> None:
         """Show how many accounts are loaded."""
         self.accounts.setText(f"{total:,} accounts")
+
+    def set_unreadable(self, summary: str) -> None:
+        """Show how many server records were set aside as unreadable (hidden when none)."""
+        total, _, sources = summary.partition(" (")
+        self.unreadable.setText(total)
+        self.unreadable.setToolTip(
+            f"Left out, by source: {sources.rstrip(')')}. The log names the fields." if sources else ""
+        )
+        self.unreadable.setVisible(bool(summary))
 
     def show_event(self, text: str, level: str = "error") -> None:
         """Show the latest error or operation outcome (kept until the next one), stamped with local time."""

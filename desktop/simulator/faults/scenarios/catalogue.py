@@ -49,6 +49,10 @@ past their 10 s default deadline, so they answer ``Timeout`` / ``timeout`` at th
 end: odd occurrences are a network cut (TCP aborted, no close frame), even ones a SignalR
 Close with an error and ``allowReconnect`` = ``reconnect`` (1 true, 0 false).
 
+``corrupt-rows`` (row=0) — from the start, row ``row`` of every ``UsersRequest`` answer has
+``"login": null`` and the same row of every ``MarginsGet`` answer a balance that is text
+(``"n/a"``): answers the v2 schema does not allow, to show a client sets such rows aside.
+
 ``server-restart`` (at=20, every=60, refuse=2, unavailable=2) — the server restarts: all
 state kept, every connection dropped, the port refuses connections for ``refuse``
 seconds, then answers HTTP 503 for ``unavailable`` seconds, then serves again; repeats.
@@ -179,6 +183,15 @@ def _proxy(params: Mapping[str, Any]) -> list[Step]:
     return [Step(0.0, 0.0, "arm-proxy-errors", arm)]
 
 
+def _corrupt(params: Mapping[str, Any]) -> list[Step]:
+    def arm(ctx: Context, _n: int) -> None:
+        corruption = ctx.control.faults.corruption
+        corruption.corrupt_rows("UsersRequest", "login", None, row=int(params["row"]))
+        corruption.corrupt_rows("MarginsGet", "balance", "n/a", row=int(params["row"]))
+
+    return [Step(0.0, 0.0, "arm-corrupt-rows", arm)]
+
+
 def _tokens(params: Mapping[str, Any]) -> list[Step]:
     def arm(ctx: Context, _n: int) -> None:
         ctx.control.faults.short_tokens(int(params["seconds"]))
@@ -230,6 +243,10 @@ def _clear_proxy(ctx: Context) -> None:
     ctx.control.faults.clear_proxy_errors()
 
 
+def _clear_corruption(ctx: Context) -> None:
+    ctx.control.faults.corruption.clear()
+
+
 def _clear_tokens(ctx: Context) -> None:
     ctx.control.faults.short_tokens(None)
 
@@ -258,6 +275,8 @@ _SPECS = (
                  _slow, _clear_latency),
     ScenarioSpec("proxy-errors", "every 4th /api/ request gets a proxy's HTML 502 or 504", "from the start",
                  {"every": 4}, _proxy, _clear_proxy),
+    ScenarioSpec("corrupt-rows", "one UsersRequest row has a null login, one MarginsGet row a text balance",
+                 "from the start", {"row": 0}, _corrupt, _clear_corruption),
     ScenarioSpec("short-tokens", "tokens die after 20 s although expires_in says more (HTTP 401)",
                  "from the start", {"seconds": 20}, _tokens, _clear_tokens),
     ScenarioSpec("hub-drops", "all hub connections drop: network cut and SignalR Close in turn",

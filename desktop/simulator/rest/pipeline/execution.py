@@ -26,7 +26,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from desktop.simulator.rest.pipeline.envelope import (
     APPLIED_TIMEOUT_HEADER,
@@ -83,19 +85,23 @@ class Call:
         return {APPLIED_TIMEOUT_HEADER: format_seconds(self.deadline)}
 
 
-def execute(op: Operation, request: V2Request, activity: str) -> bytes:
+def execute(op: Operation, request: V2Request, activity: str, alter: Callable[[Any], Any] | None = None) -> bytes:
     """Run an operation's handler and render its envelope.
 
     Args:
         op: The operation.
         request: The call.
         activity: ``meta.activityId``.
+        alter: Applied to the answer's ``data`` before it is rendered (the ``corrupt-rows`` fault).
 
     Returns:
         Success or error envelope bytes.
     """
     try:
-        return success_body(op.run(request), activity)
+        payload = op.run(request)
+        if alter is not None:
+            payload = dataclasses.replace(payload, data=alter(payload.data))
+        return success_body(payload, activity)
     except ApiFailure as exc:
         return failure_body(exc, activity, op.error_data)
     except Exception as exc:  # noqa: BLE001 - a simulator bug must still answer with a v2 envelope
@@ -128,7 +134,8 @@ def _from_store(control: RestState, call: Call) -> Answer | None:
 
 
 def _run_now(control: RestState, call: Call) -> bytes:
-    return execute(call.op, dataclasses.replace(call.request, now=control.clock()), call.activity)
+    request = dataclasses.replace(call.request, now=control.clock())
+    return execute(call.op, request, call.activity, lambda data: control.faults.corrupt(call.path, data))
 
 
 def settle(control: RestState, call: Call, variant: str) -> None:

@@ -56,6 +56,10 @@ class FaultGate(Protocol):
         """Tell whether the platform answers busy to this call."""
         ...
 
+    def corrupt(self, path: str, data: Any) -> Any:
+        """The answer's ``data`` as the corrupt-rows fault leaves it (unchanged when none is armed)."""
+        ...
+
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run a background task owned by the fault plan."""
         ...
