@@ -106,6 +106,7 @@ async def _serve(desk: Desk, options: cli.Options, router: ErrorRouter, launched
                 options.smoke_settle_s,
                 launched_at,
                 deposit=options.smoke_deposit,
+                reconnects=options.smoke_reconnects,
             )
         desk.window.show()
         await desk.wait_closed()
