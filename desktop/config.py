@@ -5,22 +5,31 @@ Imports: the standard library only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 PRODUCTION_API = "https://cloud.mywebapi.com"
 PRODUCTION_AUTH = "https://auth.cplugin.net"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Credentials:
-    """Where to connect and with which OAuth2 client."""
+    """Where to connect and with which OAuth2 client.
+
+    ``repr()`` and ``str()`` show ``client_secret='***'`` (or ``''`` when there is none), never
+    the secret: credentials end up in log lines, tracebacks and test reports.
+    """
 
     api_url: str
     auth_url: str
     client_id: str
     client_secret: str
     trade_platform: str | None = None  # GUID; None = ask the user / take the only one
+
+    def __repr__(self) -> str:
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown["client_secret"] = "***" if self.client_secret else ""
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
 @dataclass(frozen=True)

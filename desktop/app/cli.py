@@ -26,6 +26,7 @@ class Options:
     smoke_timeout_s: float
     smoke_settle_s: float
     smoke_deposit: str | None
+    smoke_reconnects: int
     seed: int
     tick_rate: float | None
     scenarios: tuple[str, ...]
@@ -44,6 +45,8 @@ def parse(argv: list[str] | None = None) -> Options:
         _parser().error("--scenario goes with --demo")
     if args.smoke_deposit is not None and not args.smoke:
         _parser().error("--smoke-deposit goes with --smoke")
+    if args.smoke_reconnects and not args.smoke:
+        _parser().error("--smoke-reconnects goes with --smoke")
     secret = os.environ.get(SECRET_ENV, "")
     prefill = Credentials(args.api_url, args.auth_url, args.client_id or "", secret, args.platform)
     complete = bool(args.client_id and secret)
@@ -54,6 +57,7 @@ def parse(argv: list[str] | None = None) -> Options:
         smoke_timeout_s=args.smoke_timeout,
         smoke_settle_s=args.smoke_settle,
         smoke_deposit=args.smoke_deposit,
+        smoke_reconnects=args.smoke_reconnects,
         seed=args.seed,
         tick_rate=args.tick_rate,
         scenarios=tuple(args.scenario or ()),
@@ -82,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
         "--smoke-deposit",
         metavar="AMOUNT",
         help="with --smoke: make one deposit of AMOUNT through the balance dialog before SMOKE OK",
+    )
+    parser.add_argument(
+        "--smoke-reconnects",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --smoke: also wait until the tick hub has reconnected N times (for --scenario hub-drops)",
     )
     parser.add_argument("--smoke-timeout", type=float, default=30.0, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--smoke-settle", type=float, default=1.5, metavar="S", help=argparse.SUPPRESS)

@@ -23,6 +23,7 @@ _log = logging.getLogger(__name__)
 DEMO_CLIENT_ID = "demo-dealer"
 DEMO_CLIENT_SECRET = "demo-secret"
 _LISTENING = re.compile(rb"^Listening on (http://\S+)\s*$")
+_CONTROL_TOKEN = re.compile(rb"^Control token: (\S+)\s*$")
 
 
 class SimulatorProcess:
@@ -43,6 +44,7 @@ class SimulatorProcess:
         self._process: asyncio.subprocess.Process | None = None
         self._tasks = TaskOwner()
         self.url: str | None = None
+        self.control_token: str | None = None  # the secret of its /_sim/ routes, never logged
 
     def command(self) -> list[str]:
         """The child's command line."""
@@ -55,7 +57,7 @@ class SimulatorProcess:
         return cmd
 
     async def start(self) -> Credentials:
-        """Start the child and wait for its ``Listening on`` line; return demo credentials.
+        """Start the child and wait for its ``Listening on`` and ``Control token`` lines; return demo credentials.
 
         Raises:
             RuntimeError: the simulator exited or stayed silent; the message has its output.
@@ -68,12 +70,13 @@ class SimulatorProcess:
             stderr=asyncio.subprocess.STDOUT,
         )
         try:
-            self.url = await asyncio.wait_for(self._read_url(), self._start_timeout)
+            url, self.control_token = await asyncio.wait_for(self._read_banner(), self._start_timeout)
         except TimeoutError:
             await self.stop()
             raise RuntimeError(f"the simulator did not start within {self._start_timeout:.0f} s") from None
         self._tasks.spawn("simulator-output", self._drain_output())
-        return Credentials(self.url, self.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+        self.url = url
+        return Credentials(url, url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
 
     async def _drain_output(self) -> None:
         """Keep reading the child's output into the log, so a full pipe never blocks it."""
@@ -82,15 +85,20 @@ class SimulatorProcess:
         async for line in self._process.stdout:
             _log.info("simulator: %s", line.decode(errors="replace").rstrip())
 
-    async def _read_url(self) -> str:
+    async def _read_banner(self) -> tuple[str, str]:
+        """The URL and the control token the child prints once it listens (the token is not logged)."""
         assert self._process is not None
         assert self._process.stdout is not None
         seen: list[bytes] = []
+        url: str | None = None
         async for line in self._process.stdout:
-            match = _LISTENING.match(line)
-            if match:
-                return match.group(1).decode()
-            seen.append(line)
+            listening, token = _LISTENING.match(line), _CONTROL_TOKEN.match(line)
+            if listening:
+                url = listening.group(1).decode()
+            elif token and url is not None:
+                return url, token.group(1).decode()
+            else:
+                seen.append(line)
         await self._process.wait()
         output = b"".join(seen[-20:]).decode(errors="replace")
         raise RuntimeError(f"the simulator exited with code {self._process.returncode}:\n{output}")

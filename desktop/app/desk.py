@@ -1,7 +1,7 @@
 """Opening a workstation window on a set of credentials, interactively or not.
 
-Imports: PySide6, the standard library, desktop.config, desktop.domain, desktop.services,
-desktop.ui.
+Imports: PySide6, the standard library, desktop.app.redaction, desktop.config, desktop.domain,
+desktop.services, desktop.ui.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
 
+from desktop.app.redaction import register_secret
 from desktop.config import AppConfig, Credentials
 from desktop.domain.errors import DesktopError
 from desktop.services.tasks import TaskOwner
@@ -52,6 +53,7 @@ async def open_desk(
     Raises:
         DesktopError: the session could not open; nothing is left running.
     """
+    register_secret(credentials.client_secret)
     workstation = Workstation(credentials, config, operator=operator)
     window = MainWindow(workstation, settings=settings)
     try:

@@ -22,7 +22,7 @@ import time
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.app import cli, journal_cli
+from desktop.app import cli, journal_cli, redaction
 from desktop.app.demo import SimulatorProcess
 from desktop.app.desk import Desk, connect_interactively, open_desk
 from desktop.app.errors import ErrorRouter
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if options.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redaction.install()
+    if options.prefill is not None:
+        redaction.register_secret(options.prefill.client_secret)
     shutdown = Shutdown()
     return run_app(lambda router: _run(options, router, launched_at, shutdown), shutdown.signal)
 
@@ -62,6 +65,7 @@ async def _run(options: cli.Options, router: ErrorRouter, launched_at: float, sh
         if options.demo:
             simulator = SimulatorProcess(seed=options.seed, tick_rate=options.tick_rate, scenarios=options.scenarios)
             credentials = await simulator.start()
+            redaction.register_secret(simulator.control_token)
             desk: Desk | None = await open_desk(credentials, config, settings, operator=operator)
         elif options.credentials is not None:
             desk = await _open_or_ask(options, config, settings, operator)
@@ -102,6 +106,7 @@ async def _serve(desk: Desk, options: cli.Options, router: ErrorRouter, launched
                 options.smoke_settle_s,
                 launched_at,
                 deposit=options.smoke_deposit,
+                reconnects=options.smoke_reconnects,
             )
         desk.window.show()
         await desk.wait_closed()
@@ -112,6 +117,7 @@ async def _serve(desk: Desk, options: cli.Options, router: ErrorRouter, launched
 
 def _fail(options: cli.Options, message: str) -> int:
     """Say why the workstation could not start: on stderr, and in a dialog unless smoke-testing."""
+    message = redaction.redact(message)
     print(f"dealer-desk: {message}", file=sys.stderr)
     if not options.smoke:
         QMessageBox.critical(None, "Dealer Desk", f"Dealer Desk could not start.\n\n{message}")

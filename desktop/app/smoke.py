@@ -3,6 +3,8 @@
 With ``--smoke-deposit AMOUNT`` the run also makes one deposit on the first account through
 the normal path: the balance dialog (form, review, confirm), the write pipeline and the
 journal; the line then carries its state and ticket. Anything but ``applied`` fails the run.
+With ``--smoke-reconnects N`` it also waits until the tick hub has reconnected N times and
+is connected again (for a run under ``--scenario hub-drops``).
 
 Imports: PySide6, the standard library, desktop.app, desktop.domain, desktop.ui.
 """
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 
 from desktop.app.desk import Desk
-from desktop.domain.models import BalanceKind
+from desktop.domain.models import BalanceKind, ConnectionState
 from desktop.domain.operations import OperationState
 from desktop.ui.dialogs.balance import BalanceDialog, Step
 
@@ -29,6 +31,7 @@ async def run_smoke(
     launched_at: float,
     *,
     deposit: str | None = None,
+    reconnects: int = 0,
 ) -> int:
     """Wait for the first quote and the accounts, optionally deposit and grab the window, report.
 
@@ -47,6 +50,11 @@ async def run_smoke(
             return 2
         await asyncio.sleep(0.05)
     ready_s = time.monotonic() - launched_at
+    while not _reconnected(desk, reconnects):
+        if time.monotonic() > deadline or not window.isVisible():
+            print(f"SMOKE FAILED: waiting for {reconnects} reconnection(s): {_figures(desk)}")
+            return 7
+        await asyncio.sleep(0.05)
     deposited = ""
     if deposit is not None:
         deposited, code = await _deposit(desk, deposit, deadline)
@@ -88,6 +96,11 @@ async def _deposit(desk: Desk, amount: str, deadline: float) -> tuple[str, int]:
         dialog.close()
 
 
+def _reconnected(desk: Desk, reconnects: int) -> bool:
+    ws = desk.workstation
+    return reconnects == 0 or (ws.hub.connections > reconnects and ws.quotes.status.state is ConnectionState.CONNECTED)
+
+
 def _answered(dialog: BalanceDialog) -> bool:
     return dialog.step == Step.RESULT
 
@@ -102,5 +115,5 @@ def _figures(desk: Desk) -> str:
     platform = ws.session.platform.name if ws.session.platform else "-"
     return (
         f"platform={platform!r} symbols={len(ws.quotes.symbols)} accounts={len(ws.accounts)} "
-        f"ticks={ws.book.total_ticks} feed={ws.quotes.status.state.value}"
+        f"ticks={ws.book.total_ticks} feed={ws.quotes.status.state.value} connections={ws.hub.connections}"
     )

@@ -127,6 +127,7 @@ class TickHub:
                 attempt = 0
             delay = self._backoff.delay(attempt)
             attempt += 1
+            _log.info("tick hub: %s; reconnecting in %.1f s", reason, delay)
             self._emit(ConnectionState.RECONNECTING, f"{reason}; retrying in {delay:.1f} s")
             await asyncio.sleep(delay)
 
@@ -169,6 +170,7 @@ class TickHub:
     async def _on_open(self, client: SignalRClient) -> None:
         self.connections += 1
         self._ever_connected = True
+        _log.info("tick hub connected (connection %d)", self.connections)
         for symbol in self._symbols:
             # pysignalr annotates arguments as dicts; the hub method takes the symbol string.
             await client.send("SubscribeToTicks", [symbol], on_invocation=self._on_subscribed)  # type: ignore[list-item]

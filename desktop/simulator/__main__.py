@@ -4,7 +4,8 @@ Imports: stdlib and ``desktop.simulator`` (``config``, ``scenarios``, ``server``
 
 Binds, prints the line ``Listening on http://HOST:PORT`` (flushed) once the server accepts
 connections, then the line ``Control token: TOKEN`` (the secret of the ``/_sim/`` control
-routes), and runs until SIGINT or SIGTERM, then shuts down cleanly (exit 0).
+routes; ``--control-token`` or ``$DEALER_DESK_SIM_CONTROL_TOKEN`` chooses it, else it is
+random), and runs until SIGINT or SIGTERM, then shuts down cleanly (exit 0).
 ``--scenario NAME[:key=value,…]`` (repeatable) starts fault scenarios with the server;
 ``--list-scenarios`` prints the catalogue and exits. Scenarios are described in ``--help``
 and in ``scenarios``.
@@ -24,6 +25,7 @@ from desktop.simulator.faults.scenarios import catalogue as scenarios
 from desktop.simulator.faults.scenarios.types import merge_params, parse_scenario
 from desktop.simulator.server.app import start
 
+CONTROL_TOKEN_ENV = "DEALER_DESK_SIM_CONTROL_TOKEN"
 _EPILOG = """\
 scenarios (--scenario NAME[:key=value,...], repeatable; times in seconds from the start;
 the timeline follows the tick clock, so the same --seed replays the same prices and effects):
@@ -31,7 +33,8 @@ the timeline follows the tick clock, so the same --seed replays the same prices 
 {listing}
 
 control routes: /_sim/... with "Authorization: SimControl <token>" (the token printed at
-startup, or --control-token); without it they answer 404. See desktop/simulator/control_api.py.
+startup, or --control-token / $DEALER_DESK_SIM_CONTROL_TOKEN); without it they answer 404.
+See desktop/simulator/control_api.py.
 """
 
 
@@ -86,7 +89,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also accept this name in the Host header (repeatable; the bound address and loopback always are)",
     )
     parser.add_argument("--list-scenarios", action="store_true", help="list the scenarios and exit")
-    parser.add_argument("--control-token", help="secret of the /_sim/ control routes (default: random, printed)")
+    parser.add_argument(
+        "--control-token",
+        default=os.environ.get(CONTROL_TOKEN_ENV) or None,
+        help=f"secret of the /_sim/ control routes (default: ${CONTROL_TOKEN_ENV}, else random; printed)",
+    )
     parser.add_argument(
         "--exit-with-stdin",
         action="store_true",

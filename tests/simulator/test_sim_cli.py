@@ -50,6 +50,14 @@ def test_cli_prints_its_address_and_control_token_and_exits_cleanly(signum: int)
     assert err == ""
 
 
+def test_control_token_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEALER_DESK_SIM_CONTROL_TOKEN", "from-env")
+    assert parse_args([]).control_token == "from-env"
+    assert parse_args(["--control-token", "given"]).control_token == "given"
+    monkeypatch.setenv("DEALER_DESK_SIM_CONTROL_TOKEN", "")
+    assert parse_args([]).control_token is None
+
+
 def test_cli_arguments() -> None:
     config = parse_args(["--seed", "9", "--tick-rate", "100000", "--client-id", "a", "--client-secret", "b",
                          "--token-lifetime", "60", "--port", "0"])  # fmt: skip
