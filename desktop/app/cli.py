@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --smoke: also wait until the tick hub has reconnected N times (for --scenario hub-drops)",
     )
-    parser.add_argument("--smoke-timeout", type=float, default=30.0, metavar="S", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke-timeout", type=float, default=60.0, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--smoke-settle", type=float, default=1.5, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help="demo: the simulator's seed")
     parser.add_argument("--tick-rate", type=float, help="demo: ticks per second the simulator sends")

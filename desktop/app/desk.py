@@ -43,27 +43,63 @@ class Desk:
         await self.workstation.aclose()
 
 
+class StartAbandoned(DesktopError):
+    """The window was closed (or the app asked to stop) while the session was still starting."""
+
+
 async def open_desk(
-    credentials: Credentials, config: AppConfig, settings: QSettings | None, *, operator: str | None = None
+    credentials: Credentials,
+    config: AppConfig,
+    settings: QSettings | None,
+    *,
+    operator: str | None = None,
+    show: bool = False,
+    wait_for_first_contact: bool = True,
 ) -> Desk:
     """Build the window, then start the workstation (the window must see its first signals).
 
-    ``operator`` is recorded with every write (default: the OS user name).
+    ``operator`` is recorded with every write (default: the OS user name). With ``show`` the
+    window opens at once, in its "connecting" state, and says why while a slow or failing
+    server is waited out; closing it then abandons the start. Without
+    ``wait_for_first_contact`` an unreachable server is reported at once (see
+    :meth:`Workstation.start`).
 
     Raises:
-        DesktopError: the session could not open; nothing is left running.
+        StartAbandoned: the window was closed before the session opened.
+        DesktopError: the session cannot open (a final failure); nothing is left running.
     """
     register_secret(credentials.client_secret)
     workstation = Workstation(credentials, config, operator=operator)
     window = MainWindow(workstation, settings=settings)
+    if show:
+        window.show()
     try:
-        await workstation.start()
+        await _start_unless_closed(workstation, window, wait_for_first_contact)
     except BaseException:
         window.shut_down()
         window.deleteLater()
         await workstation.aclose()
         raise
     return Desk(workstation, window)
+
+
+async def _start_unless_closed(workstation: Workstation, window: MainWindow, wait_for_first_contact: bool) -> None:
+    """Run ``workstation.start()``; cancel it and raise StartAbandoned if the window closes first."""
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    start = asyncio.ensure_future(workstation.start(wait_for_first_contact=wait_for_first_contact))
+    closing = asyncio.ensure_future(closed.wait())
+    try:
+        await asyncio.wait({start, closing}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        window.closed.disconnect(closed.set)
+        closing.cancel()
+        if not start.done():
+            start.cancel()
+            await asyncio.gather(start, return_exceptions=True)
+    if start.cancelled():
+        raise StartAbandoned("The window was closed before the session opened.")
+    start.result()
 
 
 async def connect_interactively(
@@ -86,7 +122,7 @@ async def connect_interactively(
 
     async def try_connect(credentials: Credentials) -> None:
         try:
-            desk = await open_desk(credentials, config, settings, operator=operator)
+            desk = await open_desk(credentials, config, settings, operator=operator, wait_for_first_contact=False)
         except DesktopError as exc:
             _log.warning("connecting failed: %s", exc)
             dialog.show_failure(exc)

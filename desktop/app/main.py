@@ -15,23 +15,26 @@ Imports: every layer; the simulator only as a child process.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import time
+from collections.abc import Coroutine
+from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.app import cli, journal_cli, redaction
 from desktop.app.demo import SimulatorProcess
-from desktop.app.desk import Desk, connect_interactively, open_desk
+from desktop.app.desk import Desk, StartAbandoned, connect_interactively, open_desk
 from desktop.app.errors import ErrorRouter
 from desktop.app.operator_prompt import operator_name
 from desktop.app.runtime import run_app
 from desktop.app.shutdown import Shutdown
 from desktop.app.smoke import run_smoke
 from desktop.config import AppConfig
-from desktop.domain.errors import DesktopError
+from desktop.domain.errors import DesktopError, ServerUnreachable
 
 _log = logging.getLogger("desktop")
 
@@ -66,7 +69,9 @@ async def _run(options: cli.Options, router: ErrorRouter, launched_at: float, sh
             simulator = SimulatorProcess(seed=options.seed, tick_rate=options.tick_rate, scenarios=options.scenarios)
             credentials = await simulator.start()
             redaction.register_secret(simulator.control_token)
-            desk: Desk | None = await open_desk(credentials, config, settings, operator=operator)
+            desk: Desk | None = await _bounded(
+                options, open_desk(credentials, config, settings, operator=operator, show=not options.smoke)
+            )
         elif options.credentials is not None:
             desk = await _open_or_ask(options, config, settings, operator)
         else:
@@ -75,6 +80,8 @@ async def _run(options: cli.Options, router: ErrorRouter, launched_at: float, sh
             return 0
         shutdown.attach(desk)
         return await _serve(desk, options, router, launched_at)
+    except StartAbandoned:
+        return 0
     except (DesktopError, RuntimeError) as exc:
         return _fail(options, str(exc))
     finally:
@@ -88,7 +95,11 @@ async def _open_or_ask(
     """Connect with the command line's credentials; on failure, say why in the connection dialog."""
     assert options.credentials is not None
     try:
-        return await open_desk(options.credentials, config, settings, operator=operator)
+        return await _bounded(
+            options, open_desk(options.credentials, config, settings, operator=operator, show=not options.smoke)
+        )
+    except StartAbandoned:
+        raise
     except DesktopError as exc:
         if options.smoke:
             raise
@@ -113,6 +124,16 @@ async def _serve(desk: Desk, options: cli.Options, router: ErrorRouter, launched
         return 0
     finally:
         await desk.aclose()
+
+
+async def _bounded(options: cli.Options, opening: Coroutine[Any, Any, Desk]) -> Desk:
+    """``await opening``; a smoke run gives a start that keeps waiting ``--smoke-timeout`` seconds."""
+    if not options.smoke:
+        return await opening
+    try:
+        return await asyncio.wait_for(opening, options.smoke_timeout_s)
+    except TimeoutError:
+        raise ServerUnreachable(f"The session did not open within {options.smoke_timeout_s:.0f} s.") from None
 
 
 def _fail(options: cli.Options, message: str) -> int:

@@ -10,6 +10,7 @@ Imports: httpx, cplugin_webapi_sdk, desktop.client, desktop.config, desktop.doma
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +47,8 @@ from desktop.domain.models import Account, BalanceOperation, MarginSnapshot, Quo
 from desktop.domain.operations import HistoryRecord
 
 USERS_PAGE = 1000
+READ_DEADLINE_MAX_S = 60.0
+"""The longest deadline a read is given after a slow server made it time out."""
 TRADE_TIMEOUT_S = 5.0
 """Server deadline of a balance operation: the WebAPI's default for trade operations."""
 
@@ -74,6 +77,15 @@ class WebApi:
             transport=transport,
         )
         self._platform: UUID | None = None
+
+    def stretch_read_deadline(self) -> float:
+        """Double the deadline of every read from now on (up to a minute); return it.
+
+        For a server slower than the configured deadline: a read that times out never ran
+        (contract §2.1), so asking again with a longer deadline is safe.
+        """
+        self._read_timeout = min(self._read_timeout * 2, READ_DEADLINE_MAX_S)
+        return self._read_timeout
 
     def use_platform(self, platform_id: str) -> None:
         """Direct every following call to the trade platform ``platform_id`` (a GUID)."""
@@ -118,15 +130,27 @@ class WebApi:
         return self.set_aside.decode_rows("TickInfoLast", rows, wire.tick_info)
 
     async def accounts(self) -> list[Account]:
-        """Every account (paged ``UsersRequest``) joined with its margin figures (``MarginsGet``)."""
-        users: list[dict[str, Any]] = []
-        async with translated("Loading accounts"):
-            async for page in self._sdk.paged(self._users_page):
-                users.extend(page)
-        snapshots = {s.login: s for s in await self.margins()}
+        """Every account (paged ``UsersRequest``) joined with its margin figures (``MarginsGet``).
+
+        The two reads run side by side; if either fails, the other is cancelled.
+        """
+        margins = asyncio.ensure_future(self.margins())
+        try:
+            users = await self._all_users()
+            snapshots = {s.login: s for s in await margins}
+        finally:
+            margins.cancel()
+            await asyncio.gather(margins, return_exceptions=True)
         return self.set_aside.decode_rows(
             "UsersRequest", users, lambda user: wire.account(user, snapshots.get(wire.user_login(user)))
         )
+
+    async def _all_users(self) -> list[Any]:
+        users: list[Any] = []
+        async with translated("Loading accounts"):
+            async for page in self._sdk.paged(self._users_page):
+                users.extend(page)
+        return users
 
     async def margins(self) -> list[MarginSnapshot]:
         """Current margin figures of every account."""

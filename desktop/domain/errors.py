@@ -77,3 +77,25 @@ class ApiFailure(DesktopError):
     def __str__(self) -> str:
         reason = f"{self.code}/{self.manager_code}" if self.manager_code is not None else self.code
         return f"{self.message} ({reason})" if self.message else reason
+
+
+TRANSIENT_CODES = frozenset({"NoConnect", "Timeout", "Busy"})
+"""WebAPI error codes that say "not now" rather than "no": the WebAPI lost its trade server
+(``NoConnect``), a read ran past its deadline and did not run (``Timeout``), the platform's
+queue is full and nothing started (``Busy``)."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when the same read may work if asked again later (unreachable, proxy page, timeout, busy).
+
+    Refused credentials, a platform the credentials cannot reach, a record that cannot be
+    read and every other answer of the server are final.
+    """
+    if isinstance(exc, ServerUnreachable):
+        return True
+    return isinstance(exc, ApiFailure) and exc.code in TRANSIENT_CODES
+
+
+def is_deadline(exc: BaseException) -> bool:
+    """True when a read ran past its deadline (``Timeout``): asking with a longer one may help."""
+    return isinstance(exc, ApiFailure) and exc.code == "Timeout"

@@ -46,12 +46,15 @@ class AccountService:
     Signals (on the asyncio loop thread):
         accounts_loaded(tuple[Account, ...]): the whole list, after :meth:`load`.
         accounts_updated(tuple[Account, ...]): accounts whose figures changed.
-        refresh_failed(str): the periodic margin refresh failed; the reason.
+        refresh_failed(str): the periodic margin refresh failed; the reason. The figures
+            shown are stale until ``refresh_recovered``.
+        refresh_recovered(): a refresh worked again after one or more failures.
     """
 
     accounts_loaded = Signal(object)
     accounts_updated = Signal(object)
     refresh_failed = Signal(str)
+    refresh_recovered = Signal()
 
     def __init__(
         self,
@@ -204,15 +207,22 @@ class AccountService:
 
     async def _refresh_forever(self) -> None:
         """Refresh until cancelled; a failed round is reported and the next one runs as planned."""
+        failing = False
         while True:
             await asyncio.sleep(self._refresh_s)
             try:
                 await self.refresh_margins()
             except DesktopError as exc:
+                failing = True
                 self.refresh_failed.emit(str(exc))
             except Exception as exc:  # noqa: BLE001 - a bug in one round must not end the refresh
+                failing = True
                 _log.exception("margin refresh failed")
                 self.refresh_failed.emit(f"{type(exc).__name__}: {exc}")
+            else:
+                if failing:
+                    failing = False
+                    self.refresh_recovered.emit()
 
 
 def changed_account(account: Account | None, change: AccountChange) -> Account:

@@ -39,10 +39,22 @@ class QuoteService:
 
     async def start(self) -> None:
         """Load symbols and last prices, then keep the hub subscribed to every symbol."""
+        await self.load_symbols()
+        await self.load_prices()
+        self.run_feed()
+
+    async def load_symbols(self) -> None:
+        """Read the symbol list the market watch shows."""
         self.symbols = tuple(await self._api.symbols())
         self.symbols_loaded.emit(self.symbols)
+
+    async def load_prices(self) -> None:
+        """Seed the book with every symbol's last known price."""
         for quote in await self._api.last_ticks():
             self.book.apply(quote.symbol, quote.bid, quote.ask, quote.time)
+
+    def run_feed(self) -> None:
+        """Keep the hub subscribed to every loaded symbol, in the background."""
         self._hub.subscribe([s.name for s in self.symbols])
         self._tasks.spawn("tick-hub", self._hub.run())
 

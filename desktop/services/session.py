@@ -32,10 +32,15 @@ class Session:
             AuthFailed, ServerUnreachable, ApiFailure: from the client.
             InvalidInput: when ``platform_id`` is not one the credentials can reach.
         """
+        platform = await self.choose(platform_id)
+        await self.sync_clock()
+        return platform
+
+    async def choose(self, platform_id: str | None = None) -> TradePlatform:
+        """Authenticate and choose the platform (the first half of :meth:`open`)."""
         platforms = await self._api.trade_platforms()
         self.platform = choose_platform(platforms, platform_id)
         self._api.use_platform(self.platform.id)
-        await self.sync_clock()
         return self.platform
 
     async def sync_clock(self) -> None:

@@ -31,6 +31,7 @@ from desktop.ui.views.accounts_panel import AccountsPanel
 from desktop.ui.views.market_watch import MarketWatchPanel
 from desktop.ui.views.operations_panel import OperationsPanel
 from desktop.ui.views.status_bar import DeskStatusBar
+from desktop.ui.widgets.dimming import set_dimmed
 
 if TYPE_CHECKING:
     from desktop.services.workstation import Workstation
@@ -168,12 +169,13 @@ class MainWindow(QMainWindow):
         self.quotes.rate_changed.connect(self.status.set_rate)
         self.accounts_panel.balance_requested.connect(self._on_balance_requested)
         self.accounts_model.counts_changed.connect(lambda _shown, total: self.status.set_accounts(total))
-        self.accounts.error_occurred.connect(lambda text: self.status.show_event(text, "error"))
+        self.accounts.stale_changed.connect(self._on_accounts_stale_changed)
         self.accounts.operation_finished.connect(self.status.show_event)
         self.session.clock_changed.connect(self.status.set_clock)
         self.session.platform_changed.connect(self._show_platform)
         self.session.error_occurred.connect(lambda text: self.status.show_event(text, "error"))
         self.session.unreadable_changed.connect(self.status.set_unreadable)
+        self.session.connecting.connect(self._on_session_connecting)
         if self.chart.symbol is not None:
             self.market_watch.select_symbol(self.chart.symbol)
 
@@ -200,8 +202,28 @@ class MainWindow(QMainWindow):
 
     def _on_connection_changed(self, status: ConnectionStatus) -> None:
         self.status.set_connection(status)
-        if status.state is not ConnectionState.CONNECTED and status.detail:
-            self.status.show_event(f"Quote feed {status.state.value}: {status.detail}", "warning")
+        if status.state is ConnectionState.CONNECTED:
+            self.status.clear_event("feed")
+            set_dimmed(self.market_watch.table, "")
+            return
+        if status.detail:
+            self.status.show_event(f"Quote feed {status.state.value}: {status.detail}", "warning", "feed")
+        if status.state is ConnectionState.RECONNECTING:
+            set_dimmed(self.market_watch.table, f"the quote feed is reconnecting ({status.detail or 'lost'})")
+
+    def _on_accounts_stale_changed(self, reason: str) -> None:
+        set_dimmed(self.accounts_panel.table, reason)
+        if reason:
+            self.status.show_event(reason, "error", "refresh")
+        else:
+            self.status.clear_event("refresh")
+
+    def _on_session_connecting(self, reason: str) -> None:
+        if not reason:
+            self.status.clear_event("startup")
+            return
+        self.status.set_connection(ConnectionStatus(ConnectionState.CONNECTING, reason))
+        self.status.show_event(f"Connecting: {reason}", "warning", "startup")
 
     def _show_platform(self, platform: TradePlatform | None) -> None:
         if platform is None:

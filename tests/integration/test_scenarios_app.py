@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from desktop.app.desk import Desk, open_desk
+from desktop.app.desk import Desk, StartAbandoned, open_desk
 from desktop.client.rest import USERS_PAGE
 from desktop.config import AppConfig, Credentials
 from desktop.domain.models import BalanceKind, ConnectionState
@@ -229,5 +230,43 @@ def test_corrupt_rows_are_set_aside_and_the_rest_loads_and_refreshes(
             )
             await wait_until(lambda: label.text() != f"{shown} records could not be read", what="a fresh count")
             assert d.window.isVisible()
+
+    run(arun, scenario)
+
+
+def test_a_failing_server_opens_the_window_connecting_and_closing_it_abandons_the_start(
+    arun: LoopRunner, credentials: Credentials, sim: SimulatorThread, qtbot: Any
+) -> None:
+    async def scenario() -> None:
+        start(sim, "proxy-errors", every=1)  # every /api/ request gets a proxy's HTML 502 or 504
+        opening = asyncio.ensure_future(open_desk(credentials, FAST, settings=None, show=True))
+        windows: list[Any] = []
+
+        def connecting_window() -> bool:
+            windows[:] = [w for w in QApplication.topLevelWidgets() if w.isVisible() and hasattr(w, "status")]
+            return bool(windows) and "Connecting:" in windows[0].status.message.text()
+
+        await wait_until(connecting_window, limit_s=15, what="the window, connecting, with the reason")
+        window = windows[0]
+        assert "unavailable (HTTP 50" in window.status.message.text()
+        assert window.status.connection.text() == "Connecting"
+        assert not opening.done()
+        window.close()
+        with pytest.raises(StartAbandoned):
+            await opening
+
+    run(arun, scenario)
+
+
+def test_the_start_waits_out_proxy_errors_and_then_everything_loads(
+    arun: LoopRunner, credentials: Credentials, sim: SimulatorThread
+) -> None:
+    async def scenario() -> None:
+        start(sim, "proxy-errors")  # every 4th /api/ request, as the scenario defaults
+        async with desk(credentials) as d:
+            assert d.workstation.startup.retries > 0
+            assert len(d.workstation.accounts) > 1000
+            assert d.window.status.message.text() == ""  # the connecting message went with its cause
+            sim.call(sim.control.scenarios.stop_all)
 
     run(arun, scenario)

@@ -122,14 +122,35 @@ def test_wrong_secret_quotes_the_auth_server(sim: SimulatorThread) -> None:
     run(scenario())
 
 
-def test_unreachable_server_is_a_clear_error() -> None:
+def test_unreachable_server_is_a_clear_error_when_asked_not_to_wait() -> None:
     async def scenario() -> None:
         url = "http://127.0.0.1:9"  # discard port: nothing listens on loopback here
         ws = Workstation(Credentials(url, url, "demo-dealer", "demo-secret"), AppConfig())
         try:
             with pytest.raises(ServerUnreachable, match=r"127\.0\.0\.1"):
-                await ws.start()
+                await ws.start(wait_for_first_contact=False)
         finally:
+            await ws.aclose()
+
+    run(scenario())
+
+
+def test_unreachable_server_is_waited_for_with_the_reason() -> None:
+    async def scenario() -> None:
+        url = "http://127.0.0.1:9"
+        ws = Workstation(Credentials(url, url, "demo-dealer", "demo-secret"), AppConfig())
+        said: list[str] = []
+        heard = asyncio.Event()
+        ws.starting.connect(lambda text: (said.append(text), heard.set()))
+        start = asyncio.ensure_future(ws.start())
+        try:
+            await asyncio.wait_for(heard.wait(), 20)
+            assert "cannot reach 127.0.0.1" in said[0]
+            assert "trying again in" in said[0]
+            assert not start.done()
+        finally:
+            start.cancel()
+            await asyncio.gather(start, return_exceptions=True)
             await ws.aclose()
 
     run(scenario())

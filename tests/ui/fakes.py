@@ -155,6 +155,7 @@ class FakeAccounts:
     accounts_loaded = Signal(object)
     accounts_updated = Signal(object)
     refresh_failed = Signal(str)
+    refresh_recovered = Signal()
 
     def __init__(self, accounts: Iterable[Account] = ()) -> None:
         self.max_amount = Decimal("1000000.00")
@@ -280,6 +281,7 @@ class FakeOperations:
 
 class FakeWorkstation:
     started = Signal(object)
+    starting = Signal(str)
 
     def __init__(self, accounts: Iterable[Account] = (), config: AppConfig | None = None) -> None:
         self.config = config or AppConfig(frame_ms=20, chart_points=2_000, history=10_000)

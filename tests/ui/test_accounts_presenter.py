@@ -75,10 +75,15 @@ def test_updates_re_sort_the_grid_after_a_pause(
     assert model.data(model.index(0, 0), Qt.ItemDataRole.UserRole).login == accounts[0].login
 
 
-def test_refresh_failure_is_reported(qtbot: Any, presenter: AccountsPresenter, fake_accounts: FakeAccounts) -> None:
-    with qtbot.waitSignal(presenter.error_occurred) as blocker:
+def test_refresh_failure_is_reported_and_cleared(
+    qtbot: Any, presenter: AccountsPresenter, fake_accounts: FakeAccounts
+) -> None:
+    with qtbot.waitSignal(presenter.stale_changed) as blocker:
         fake_accounts.refresh_failed.emit("timeout")
     assert blocker.args == ["Margin refresh failed: timeout"]
+    with qtbot.waitSignal(presenter.stale_changed) as blocker:
+        fake_accounts.refresh_recovered.emit()
+    assert blocker.args == [""]
 
 
 def test_deposit_round_trip(

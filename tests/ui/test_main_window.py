@@ -12,6 +12,7 @@ from desktop.domain.models import ConnectionState
 from desktop.ui import theme
 from desktop.ui.dialogs.balance import BalanceDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.widgets.dimming import is_dimmed
 from tests.ui.fakes import SYMBOLS, FakeWorkstation, feed
 
 LOGIN = 100136
@@ -180,3 +181,35 @@ def test_window_screenshot_renders(window: MainWindow, workstation: FakeWorkstat
     image = window.grab().toImage()
     assert image.width() > 1000
     assert image.save(str(tmp_path / "main.png"))
+
+
+def test_stale_grids_are_dimmed_and_their_messages_clear_when_the_cause_is_gone(
+    qtbot: Any, window: MainWindow, workstation: FakeWorkstation
+) -> None:
+    grid, watch, message = window.accounts_panel.table, window.market_watch.table, window.status.message
+    workstation.accounts.refresh_failed.emit("Loading margins: the WebAPI is unavailable (HTTP 502)")
+    qtbot.waitUntil(lambda: is_dimmed(grid), timeout=2_000)
+    assert "HTTP 502" in message.text()
+    assert "HTTP 502" in grid.toolTip()
+    workstation.accounts.refresh_recovered.emit()
+    qtbot.waitUntil(lambda: not is_dimmed(grid), timeout=2_000)
+    assert message.text() == ""
+    workstation.quotes.set_status(ConnectionState.RECONNECTING, "connection lost; retrying in 1.0 s")
+    qtbot.waitUntil(lambda: is_dimmed(watch), timeout=2_000)
+    assert "Quote feed reconnecting" in message.text()
+    workstation.quotes.set_status(ConnectionState.CONNECTED)
+    qtbot.waitUntil(lambda: not is_dimmed(watch), timeout=2_000)
+    assert message.text() == ""
+
+
+def test_a_waiting_start_says_why_in_the_status_bar(qtbot: Any) -> None:
+    ws = FakeWorkstation()
+    window = MainWindow(ws)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    ws.starting.emit("Loading accounts: the WebAPI is unavailable (HTTP 502); trying again in 2 s")
+    qtbot.waitUntil(lambda: "Connecting: Loading accounts" in window.status.message.text(), timeout=2_000)
+    assert window.status.connection.text() == "Connecting"
+    assert window.windowTitle() == "Dealer Desk \u2014 connecting\u2026"
+    ws.start()
+    qtbot.waitUntil(lambda: window.status.message.text() == "", timeout=2_000)
+    assert window.status.connection.text() == "Connected"

@@ -47,12 +47,13 @@ class AccountsPresenter(QObject):
     """Connects the AccountService to the grid model and runs balance operations.
 
     Signals (GUI thread):
-        error_occurred(str): the margin refresh failed; the reason.
+        stale_changed(str): the margin refresh failed (the reason; the grid's figures are
+            stale), or ``""`` once it works again.
         operation_finished(str, str): a one-line summary of a balance operation's outcome and
             its level: ``ok``, ``error`` (refused, nothing applied) or ``warning`` (unknown).
     """
 
-    error_occurred = Signal(str)
+    stale_changed = Signal(str)
     operation_finished = Signal(str, str)
 
     def __init__(
@@ -77,6 +78,7 @@ class AccountsPresenter(QObject):
         accounts.accounts_loaded.connect(self._on_service_accounts_loaded)
         accounts.accounts_updated.connect(self._on_service_accounts_updated)
         accounts.refresh_failed.connect(self._on_service_refresh_failed)
+        accounts.refresh_recovered.connect(self._on_service_refresh_recovered)
         if len(accounts):
             model.replace_all(accounts.all())
 
@@ -86,6 +88,7 @@ class AccountsPresenter(QObject):
         self._service.accounts_loaded.disconnect(self._on_service_accounts_loaded)
         self._service.accounts_updated.disconnect(self._on_service_accounts_updated)
         self._service.refresh_failed.disconnect(self._on_service_refresh_failed)
+        self._service.refresh_recovered.disconnect(self._on_service_refresh_recovered)
         self._dialogs.clear()
 
     @property
@@ -107,7 +110,10 @@ class AccountsPresenter(QObject):
         self._model.apply_pending_sort()
 
     def _on_service_refresh_failed(self, reason: str) -> None:
-        self.error_occurred.emit(f"Margin refresh failed: {reason}")
+        self.stale_changed.emit(f"Margin refresh failed: {reason}")
+
+    def _on_service_refresh_recovered(self) -> None:
+        self.stale_changed.emit("")
 
     # -- balance operations -----------------------------------------------------------------
 

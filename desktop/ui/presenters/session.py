@@ -28,12 +28,14 @@ class SessionPresenter(QObject):
         platform_changed(TradePlatform): the session opened on this platform.
         error_occurred(str): a background task failed; the reason.
         unreadable_changed(str): ``N records could not be read (…)``, when that count grows.
+        connecting(str): why the start is waiting and when it tries again; ``""`` once past it.
     """
 
     clock_changed = Signal(str)
     platform_changed = Signal(object)  # TradePlatform
     error_occurred = Signal(str)
     unreadable_changed = Signal(str)
+    connecting = Signal(str)
 
     def __init__(self, workstation: Workstation, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +47,7 @@ class SessionPresenter(QObject):
         self._clock.setInterval(CLOCK_MS)
         self._clock.timeout.connect(self._on_clock_timeout)
         workstation.started.connect(self._on_workstation_started)
+        workstation.starting.connect(self._on_workstation_starting)
         self._tasks.failed.connect(self._on_tasks_failed)
 
     @property
@@ -61,6 +64,7 @@ class SessionPresenter(QObject):
         """Stop the clock and stop listening; call before the window goes."""
         self._clock.stop()
         self._workstation.started.disconnect(self._on_workstation_started)
+        self._workstation.starting.disconnect(self._on_workstation_starting)
         self._tasks.failed.disconnect(self._on_tasks_failed)
 
     def server_time_text(self) -> str:
@@ -76,7 +80,11 @@ class SessionPresenter(QObject):
             self.unreadable_changed.emit(unreadable)
 
     def _on_workstation_started(self, platform: TradePlatform) -> None:
+        self.connecting.emit("")
         self.platform_changed.emit(platform)
+
+    def _on_workstation_starting(self, reason: str) -> None:
+        self.connecting.emit(reason)
 
     def _on_tasks_failed(self, name: str, error: BaseException) -> None:
         self.error_occurred.emit(f"{name}: {error}")

@@ -60,6 +60,7 @@ class DeskStatusBar(QStatusBar):
         self.addPermanentWidget(self.rate)
         self.addPermanentWidget(self.accounts)
         self.addPermanentWidget(self.clock)
+        self._source = ""
         self.set_clock("--:--:--")
         self.set_rate(0.0)
         self.set_accounts(0)
@@ -94,11 +95,23 @@ class DeskStatusBar(QStatusBar):
         )
         self.unreadable.setVisible(bool(summary))
 
-    def show_event(self, text: str, level: str = "error") -> None:
-        """Show the latest error or operation outcome (kept until the next one), stamped with local time."""
+    def show_event(self, text: str, level: str = "error", source: str = "") -> None:
+        """Show the latest error or operation outcome (kept until the next one), stamped with local time.
+
+        ``source`` names a lasting condition (``feed``, ``refresh``, ``startup``) whose message
+        :meth:`clear_event` takes away once the cause is gone.
+        """
+        self._source = source
         stamp = time.strftime("%H:%M:%S")
         self.message.setText(f"{stamp}  {text}")
         self.message.setToolTip(text)
         self.message.setProperty("level", _LEVEL_PROPERTY.get(level, "error"))
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+
+    def clear_event(self, source: str) -> None:
+        """Take the message away if it is still the one ``source`` showed (its cause is gone)."""
+        if source and self._source == source:
+            self._source = ""
+            self.message.clear()
+            self.message.setToolTip("")
