@@ -87,8 +87,9 @@ async def _start_unless_closed(workstation: Workstation, window: MainWindow, wai
     """Run ``workstation.start()``; cancel it and raise StartAbandoned if the window closes first."""
     closed = asyncio.Event()
     window.closed.connect(closed.set)
-    start = asyncio.ensure_future(workstation.start(wait_for_first_contact=wait_for_first_contact))
-    closing = asyncio.ensure_future(closed.wait())
+    owner = TaskOwner()
+    start = owner.spawn("start", workstation.start(wait_for_first_contact=wait_for_first_contact))
+    closing = owner.spawn("window-closing", closed.wait())
     try:
         await asyncio.wait({start, closing}, return_when=asyncio.FIRST_COMPLETED)
     finally:

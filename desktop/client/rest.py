@@ -132,15 +132,14 @@ class WebApi:
     async def accounts(self) -> list[Account]:
         """Every account (paged ``UsersRequest``) joined with its margin figures (``MarginsGet``).
 
-        The two reads run side by side; if either fails, the other is cancelled.
+        The two reads run side by side, each bounded by its deadline; a failure of either is raised.
         """
-        margins = asyncio.ensure_future(self.margins())
-        try:
-            users = await self._all_users()
-            snapshots = {s.login: s for s in await margins}
-        finally:
-            margins.cancel()
-            await asyncio.gather(margins, return_exceptions=True)
+        results: list[Any] = await asyncio.gather(self._all_users(), self.margins(), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        users: list[Any] = results[0]
+        snapshots = {s.login: s for s in results[1]}
         return self.set_aside.decode_rows(
             "UsersRequest", users, lambda user: wire.account(user, snapshots.get(wire.user_login(user)))
         )

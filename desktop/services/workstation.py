@@ -99,9 +99,19 @@ class Workstation:
         self.operations.attach(self.pipeline)
         self.recovery = self.tasks.spawn("operations-recovery", self.operations.recover())
         # Quotes and accounts load side by side: neither waits for the other's slow read.
-        await _together(self._load_quotes(), step("accounts", self.accounts.load))
+        await self._together(self._load_quotes(), step("accounts", self.accounts.load))
         self.started.emit(platform)
         return platform
+
+    async def _together(self, *steps: Coroutine[Any, Any, Any]) -> None:
+        """Run ``steps`` at once; the first failure cancels the others and is raised as it is."""
+        tasks = [self.tasks.spawn("start-up", step) for step in steps]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _load_quotes(self) -> None:
         """Symbols, then last prices, each retried on its own; then the feed."""
@@ -115,14 +125,3 @@ class Workstation:
         await self.api.aclose()
         if self._owns_journal:
             self.journal.close()
-
-
-async def _together(*steps: Coroutine[Any, Any, Any]) -> None:
-    """Run ``steps`` at once; the first failure cancels the others and is raised as it is."""
-    tasks = [asyncio.ensure_future(step) for step in steps]
-    try:
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
