@@ -68,7 +68,12 @@ class NetworkLoop:
 async def _drain() -> None:
     loop = asyncio.get_running_loop()
     current = asyncio.current_task()
-    leftovers = [t for t in asyncio.all_tasks(loop) if t is not current and not t.done()]
+    # A task cancelled already is running its clean-up (the hub's supervisor closing its
+    # sockets): cancelling it, or the tasks it waits for, again would cut that short. Let those
+    # end first, then cancel what is left.
+    cleaning_up = [t for t in _unfinished(loop, current) if t.cancelling()]
+    await asyncio.gather(*cleaning_up, return_exceptions=True)
+    leftovers = _unfinished(loop, current)
     for task in leftovers:
         task.cancel()
     await asyncio.gather(*leftovers, return_exceptions=True)
@@ -76,6 +81,10 @@ async def _drain() -> None:
     # (connection_lost); a loop stopped at once leaves them open.
     await asyncio.sleep(_CLOSING_S)
     await loop.shutdown_asyncgens()
+
+
+def _unfinished(loop: asyncio.AbstractEventLoop, current: asyncio.Task[Any] | None) -> list[asyncio.Task[Any]]:
+    return [t for t in asyncio.all_tasks(loop) if t is not current and not t.done()]
 
 
 def on_loop(home: asyncio.AbstractEventLoop, make: Callable[[], Awaitable[T]]) -> Awaitable[T]:
