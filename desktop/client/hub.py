@@ -44,6 +44,8 @@ TickSink = Callable[[str, float, float, float], None]
 
 T = TypeVar("T")
 
+_CLOSE_S = 2.0
+
 
 class _ConnectionLost(Exception):
     """Raised from pysignalr's close callback to end its run() and hand control back here."""
@@ -298,6 +300,15 @@ def _record_connections(client: SignalRClient, opened: list[Any]) -> None:
 async def _close_all(connections: list[Any]) -> None:
     for connection in connections:
         try:
-            await asyncio.wait_for(connection.close(), 2.0)
+            # Within this task (not wait_for's own task, which a draining loop would cancel).
+            async with asyncio.timeout(_CLOSE_S):
+                await connection.close()
         except Exception:  # noqa: BLE001 - best effort on a connection already given up
             _log.debug("closing a lost hub socket failed", exc_info=True)
+        finally:
+            # A closing handshake cut short (timed out, cancelled) leaves the socket open until
+            # the server answers, which may be after this loop has closed: abort the transport,
+            # so that the socket closes on the loop's next turn (a no-op once closed).
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.abort()

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+_CLEAN_UP_S = 5.0
 _CLOSING_S = 0.1
 
 
@@ -68,7 +69,13 @@ class NetworkLoop:
 async def _drain() -> None:
     loop = asyncio.get_running_loop()
     current = asyncio.current_task()
-    leftovers = [t for t in asyncio.all_tasks(loop) if t is not current and not t.done()]
+    # A task cancelled already is running its clean-up (the hub's supervisor closing its
+    # sockets): cancelling it, or the tasks it waits for, again would cut that short. Let those
+    # end first, then cancel what is left.
+    cleaning_up = [t for t in _unfinished(loop, current) if t.cancelling()]
+    if cleaning_up:
+        await asyncio.wait(cleaning_up, timeout=_CLEAN_UP_S)  # a clean-up that hangs is cut short
+    leftovers = _unfinished(loop, current)
     for task in leftovers:
         task.cancel()
     await asyncio.gather(*leftovers, return_exceptions=True)
@@ -76,6 +83,10 @@ async def _drain() -> None:
     # (connection_lost); a loop stopped at once leaves them open.
     await asyncio.sleep(_CLOSING_S)
     await loop.shutdown_asyncgens()
+
+
+def _unfinished(loop: asyncio.AbstractEventLoop, current: asyncio.Task[Any] | None) -> list[asyncio.Task[Any]]:
+    return [t for t in asyncio.all_tasks(loop) if t is not current and not t.done()]
 
 
 def on_loop(home: asyncio.AbstractEventLoop, make: Callable[[], Awaitable[T]]) -> Awaitable[T]:

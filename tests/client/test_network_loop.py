@@ -47,3 +47,32 @@ def test_on_loop_awaits_a_coroutine_on_the_home_loop() -> None:
             await network.stop()
 
     asyncio.run(scenario())
+
+
+def test_stop_lets_a_task_cancelled_by_its_owner_finish_its_clean_up() -> None:
+    # The hub's supervisor, cancelled when TickHub.run is, closes its sockets in a ``finally``
+    # (a closing handshake that waits for the server); stopping the loop must not cut it short.
+    async def scenario() -> None:
+        network = NetworkLoop("test-net")
+        network.start()
+        running = threading.Event()
+        closed = threading.Event()
+
+        async def closing_handshake() -> None:
+            await asyncio.sleep(0.05)  # the server's answer, however long it takes
+            closed.set()
+
+        async def supervisor() -> None:
+            try:
+                running.set()
+                await asyncio.sleep(3600)
+            finally:
+                await asyncio.wait_for(closing_handshake(), 30.0)  # runs as a task of its own
+
+        outcome = network.submit(supervisor())
+        await asyncio.to_thread(running.wait)
+        outcome.cancel()
+        await network.stop()
+        assert closed.is_set()
+
+    asyncio.run(scenario())
