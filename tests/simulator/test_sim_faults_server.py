@@ -61,7 +61,7 @@ def _probe(url: str) -> str:
             return str(fresh.get(f"{url}/.well-known/openid-configuration").status_code)
     except httpx.ConnectError:
         return "refused"
-    except httpx.ReadError:  # a request caught in flight when the restart drops every connection
+    except (httpx.ReadError, httpx.RemoteProtocolError):  # caught in flight: the restart drops every connection
         return "reset"
 
 
