@@ -121,7 +121,7 @@ class TickHub:
 
     async def _supervise(self) -> None:
         attempt = 0
-        while True:
+        while not self._orphaned():
             self._emit(ConnectionState.RECONNECTING if self._ever_connected else ConnectionState.CONNECTING)
             connected_before = self.connections
             reason = await self._run_once()
@@ -132,6 +132,11 @@ class TickHub:
             _log.info("tick hub: %s; reconnecting in %.1f s", reason, delay)
             self._emit(ConnectionState.RECONNECTING, f"{reason}; retrying in {delay:.1f} s")
             await asyncio.sleep(delay)
+        _log.info("tick hub: the app's event loop has closed; the feed stops")
+
+    def _orphaned(self) -> bool:
+        """The loop that ran :meth:`run` has closed without cancelling it: nobody is left to feed."""
+        return self._home is not None and self._home.is_closed()
 
     async def _run_once(self) -> str:
         """Run one connection until it is lost; return why it ended, in words."""

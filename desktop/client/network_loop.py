@@ -90,9 +90,18 @@ def _unfinished(loop: asyncio.AbstractEventLoop, current: asyncio.Task[Any] | No
 
 
 def on_loop(home: asyncio.AbstractEventLoop, make: Callable[[], Awaitable[T]]) -> Awaitable[T]:
-    """Await ``make()`` on ``home`` (another thread's loop) from the calling loop."""
+    """Await ``make()`` on ``home`` (another thread's loop) from the calling loop.
+
+    Raises ``RuntimeError`` at once when ``home`` is closed (its owner has gone).
+    """
 
     async def run_there() -> T:
         return await make()
 
-    return asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run_there(), home))
+    coro = run_there()
+    try:
+        future = asyncio.run_coroutine_threadsafe(coro, home)
+    except RuntimeError:
+        coro.close()  # never scheduled: close it rather than leave it "never awaited"
+        raise
+    return asyncio.wrap_future(future)

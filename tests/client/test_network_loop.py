@@ -76,3 +76,26 @@ def test_stop_lets_a_task_cancelled_by_its_owner_finish_its_clean_up() -> None:
         assert closed.is_set()
 
     asyncio.run(scenario())
+
+
+def test_on_loop_refuses_a_closed_home_loop_without_leaving_a_coroutine_unawaited() -> None:
+    import gc
+    import warnings
+
+    home = asyncio.new_event_loop()
+    home.close()
+
+    async def token() -> str:
+        return "never"
+
+    async def scenario() -> None:
+        try:
+            await on_loop(home, token)
+        except RuntimeError:
+            return
+        raise AssertionError("a closed loop was accepted")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "coroutine ... was never awaited" would be a RuntimeWarning
+        asyncio.run(scenario())
+        gc.collect()
