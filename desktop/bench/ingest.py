@@ -208,6 +208,8 @@ def _report(rate: float, bare_json: LatencyFigures | dict[str, Any], app: AppFig
     print(f"backlog       {growth} (slope of latency over time)")
     print(f"gc (app)      {app.gc}")
     print(f"cpu           bare {bare_cpu:.4f} ms/tick, app {app_cpu:.4f} ms/tick (app includes the probes)")
+    span_s = app.ticks.ticks / app.ticks.rate if app.ticks.rate else float("nan")
+    print(f"              app {app.cpu_s / span_s:.1%} of a core over the window")
     print(
         f"ingest: rate={rate:.0f} bare_rate={bare.rate:.0f} app_rate={app.ticks.rate:.0f} ratio={ratio:.3f} "
         f"bare_p99_ms={bare.p99_ms:.1f} app_p99_ms={app.ticks.p99_ms:.1f} "

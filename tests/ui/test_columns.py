@@ -1,6 +1,9 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.ui.models.columns import (
     NO_VALUE,
@@ -45,3 +48,10 @@ def test_format_price_uses_symbol_digits() -> None:
 def test_format_tick_time_is_utc_with_milliseconds() -> None:
     assert format_tick_time(1_790_000_000.25) == "14:13:20.250"
     assert format_tick_time(0.999) == "00:00:00.999"
+
+
+@given(st.integers(min_value=0, max_value=4_102_444_800 * 1_000_000))
+def test_format_tick_time_agrees_with_datetime_to_the_millisecond(micros: int) -> None:
+    epoch_s = micros / 1_000_000
+    stamp = datetime.fromtimestamp(epoch_s, tz=UTC)
+    assert format_tick_time(epoch_s) == f"{stamp:%H:%M:%S}.{stamp.microsecond // 1000:03d}"

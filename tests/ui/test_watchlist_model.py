@@ -230,3 +230,17 @@ def test_only_the_selected_row_pays_for_a_python_delegate_and_it_follows_a_resor
     assert view.selectionModel().selectedIndexes()[0].row() == 1
     assert isinstance(view.itemDelegateForIndex(model.index(1, 1)), SignalColourDelegate)
     assert not isinstance(view.itemDelegateForIndex(model.index(0, 1)), SignalColourDelegate)
+
+
+def test_a_new_price_repaints_the_figures_and_leaves_the_symbol_cell(model: WatchlistModel) -> None:
+    from desktop.ui.models.watchlist import BID_COLUMN
+
+    book = QuoteBook()
+    book.apply("EURUSD", 1.0850, 1.0852, T0)
+    model.update_from_book(book, book.flush())
+    spans: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda tl, br, *_: spans.append((tl.row(), tl.column(), br.row(), br.column())))
+    book.apply("EURUSD", 1.0851, 1.0853, T0 + 1)
+    model.update_from_book(book, book.flush())
+    assert spans == [(0, BID_COLUMN, 0, model.columnCount() - 1)]
+    assert cell(model, 0, 1) == "1.08510"

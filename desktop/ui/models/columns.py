@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
@@ -74,7 +75,13 @@ def format_tick_time(epoch_s: float) -> str:
 
     MT4 stamps ticks with the trade server's clock and the WebAPI labels it UTC; showing the
     stamp as UTC therefore shows the server's wall clock, like MetaTrader Manager does, and
-    matches the server time in the status bar.
+    matches the server time in the status bar. Runs for every ticking row every frame, so the
+    ``HH:MM:SS`` part is worked out once per second of feed time.
     """
-    stamp = datetime.fromtimestamp(epoch_s, tz=UTC)
-    return f"{stamp:%H:%M:%S}.{stamp.microsecond // 1000:03d}"
+    second, micros = divmod(round(epoch_s * 1_000_000), 1_000_000)
+    return f"{_clock_text(second)}.{micros // 1000:03d}"
+
+
+@lru_cache(maxsize=1024)
+def _clock_text(second: int) -> str:
+    return f"{datetime.fromtimestamp(second, tz=UTC):%H:%M:%S}"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.models.table import RowTableModel
+from desktop.ui.models.watchlist import WatchlistModel
 
 ROW_HEIGHT = 21
 
@@ -44,7 +45,7 @@ class SignalColourDelegate(QStyledItemDelegate):
 
 
 class GridView(QTableView):
-    """A read-only grid over a :class:`RowTableModel`; header clicks sort inside the model.
+    """A read-only grid over a model that sorts itself; header clicks sort inside the model.
 
     ``stretch_key`` names the column that takes the width the others leave free.
 
@@ -56,7 +57,7 @@ class GridView(QTableView):
 
     def __init__(
         self,
-        model: RowTableModel[Any],
+        model: RowTableModel[Any] | WatchlistModel,
         parent: QWidget | None = None,
         *,
         stretch_last: bool = False,
