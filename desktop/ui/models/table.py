@@ -10,7 +10,7 @@ Imports: PySide6, the standard library and desktop.ui.models.columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -182,27 +182,6 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             pos[row] = place
         self._pos = pos
 
-    def _emit_row_runs_changed(self, rows: Sequence[int], max_runs: int) -> None:
-        """One ``dataChanged`` per run of adjacent shown places of ``rows``, at most ``max_runs``.
-
-        A view repaints the whole rectangle a ``dataChanged`` spans; three quiet rows far
-        apart would repaint everything between them. Past ``max_runs`` runs, one span.
-        """
-        places = sorted({self._pos[r] for r in rows if self._pos[r] >= 0})
-        if not places:
-            return
-        runs: list[list[int]] = [[places[0], places[0]]]
-        for place in places[1:]:
-            if place == runs[-1][1] + 1:
-                runs[-1][1] = place
-            else:
-                runs.append([place, place])
-        if len(runs) > max_runs:
-            runs = [[places[0], places[-1]]]
-        last = len(self._columns) - 1
-        for top, bottom in runs:
-            self.dataChanged.emit(self.index(top, 0), self.index(bottom, last))
-
     def _emit_rows_changed(self, rows: Sequence[int]) -> None:
         """One ``dataChanged`` spanning the shown places of row numbers ``rows``."""
         places = [self._pos[r] for r in rows if self._pos[r] >= 0]
@@ -213,3 +192,23 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
 
 _ANSWERED = frozenset({DISPLAY_ROLE, ALIGN_ROLE, USER_ROLE, _SORT})
+
+
+def row_runs(places: Iterable[int], max_runs: int) -> list[tuple[int, int]]:
+    """The runs ``(top, bottom)`` of adjacent row places, or one spanning run past ``max_runs``.
+
+    A view repaints the whole rectangle a ``dataChanged`` spans; three quiet rows far apart
+    in one span would repaint everything between them, so a model emits one per run.
+    """
+    ordered = sorted(set(places))
+    if not ordered:
+        return []
+    runs: list[list[int]] = [[ordered[0], ordered[0]]]
+    for place in ordered[1:]:
+        if place == runs[-1][1] + 1:
+            runs[-1][1] = place
+        else:
+            runs.append([place, place])
+    if len(runs) > max_runs:
+        return [(ordered[0], ordered[-1])]
+    return [(top, bottom) for top, bottom in runs]

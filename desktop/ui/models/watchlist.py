@@ -38,6 +38,7 @@ from desktop.ui.models.table import (
     SORT_ROLE,
     TOOLTIP_ROLE,
     USER_ROLE,
+    row_runs,
 )
 
 STALE_AFTER_S = 15.0
@@ -175,7 +176,7 @@ class WatchlistModel(QStandardItemModel):
         try:
             self.setRowCount(0)
             self._rows = [WatchRow(spec) for spec in specs]
-            self._cells = [_new_cells(row.spec, i) for i, row in enumerate(self._rows)]
+            self._cells = [_new_cells(row, i) for i, row in enumerate(self._rows)]
             for cells in self._cells:
                 self.appendRow(cells)
             self._by_symbol = {row.spec.name: i for i, row in enumerate(self._rows)}
@@ -303,45 +304,28 @@ class WatchlistModel(QStandardItemModel):
         return turned
 
     def _emit_row_runs_changed(self, rows: list[int], first_column: int) -> None:
-        """One ``dataChanged`` per run of adjacent shown rows, at most :data:`MAX_CHANGED_RUNS`.
+        """One ``dataChanged`` per run of the rows' shown places (see :func:`row_runs`).
 
-        A view repaints the whole rectangle a ``dataChanged`` spans; three quiet rows far
-        apart would repaint everything between them. Past that many runs, one span. The
-        span starts at ``first_column``: painting a cell is most of a frame's cost.
+        The span starts at ``first_column``: painting a cell is most of a frame's cost.
         """
-        places = sorted({self._cells[r][0].row() for r in rows})
-        if not places:
-            return
-        runs: list[list[int]] = [[places[0], places[0]]]
-        for place in places[1:]:
-            if place == runs[-1][1] + 1:
-                runs[-1][1] = place
-            else:
-                runs.append([place, place])
-        if len(runs) > MAX_CHANGED_RUNS:
-            runs = [[places[0], places[-1]]]
         last = len(WATCHLIST_COLUMNS) - 1
-        for top, bottom in runs:
+        for top, bottom in row_runs((self._cells[r][0].row() for r in rows), MAX_CHANGED_RUNS):
             self.dataChanged.emit(self.index(top, first_column), self.index(bottom, last))
 
 
-def _new_cells(spec: SymbolSpec, load_index: int) -> list[QStandardItem]:
+def _new_cells(row: WatchRow, load_index: int) -> list[QStandardItem]:
+    """A row's cells as its column specs show it, before any price."""
     cells = []
     for column in WATCHLIST_COLUMNS:
-        cell = QStandardItem()
+        cell = QStandardItem(column.display(row))
         cell.setFlags(_FLAGS)
         cell.setTextAlignment(column.align)
-        cell.setData(spec, USER_ROLE)
+        cell.setData(row.spec, USER_ROLE)
+        cell.setData(column.sort_key(row), SORT_ROLE)
         cells.append(cell)
-    name = cells[0]
-    name.setText(spec.name)
-    name.setData(spec.name, SORT_ROLE)
-    name.setData(load_index, LOAD_ROLE)
-    if spec.description:
-        name.setToolTip(spec.description)
-    for cell in cells[1:]:
-        cell.setText("")
-        cell.setData(0.0, SORT_ROLE)
+    cells[0].setData(load_index, LOAD_ROLE)
+    if row.spec.description:
+        cells[0].setToolTip(row.spec.description)
     return cells
 
 
