@@ -1,4 +1,4 @@
-"""``python -m desktop.bench ingest|click [--rate R] ...`` or ``money [--ops N]``: print a benchmark's figures."""
+"""``python -m desktop.bench NAME [options]``: run one benchmark and print its figures (``--help`` lists them)."""
 
 from __future__ import annotations
 
@@ -23,12 +23,26 @@ def main(argv: list[str] | None = None) -> int:
     money = sub.add_parser("money", help="N balance operations under every fault; journal vs the server's ledger")
     money.add_argument("--ops", type=int, default=1000, help="how many operations to send")
     money.add_argument("--seed", type=int, default=1, help="seed of the operations and the simulator")
+    monitor = sub.add_parser("monitor", help="the simulator's margin-monitor scan over its seeded accounts")
+    monitor.add_argument("--scans", type=int, default=50, help="how many scans to time")
+    monitor.add_argument("--accounts", type=int, default=1000, help="accounts the simulator seeds")
+    monitor.add_argument("--seed", type=int, default=1, help="seed of the simulator")
+    accounts = sub.add_parser("accounts", help="load, sort and filter of a large account grid")
+    accounts.add_argument("--rows", type=int, default=100_000, help="how many accounts")
     args = parser.parse_args(argv)
+    if args.bench == "monitor":
+        from desktop.bench.monitor import run_monitor
+
+        return run_monitor(scans=args.scans, accounts=args.accounts, seed=args.seed)
     if args.bench == "money":
         from desktop.bench.money import run_money
 
         return run_money(ops=args.ops, seed=args.seed)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.bench == "accounts":
+        from desktop.bench.accounts import run_accounts
+
+        return run_accounts(rows=args.rows)
     if args.bench == "click":
         from desktop.bench.click import run_click
 

@@ -245,13 +245,13 @@ def test_events_reach_only_the_v2_mt4_hub(sim: SimulatorThread, token: str) -> N
     run(body)
 
 
-def test_monitor_scan_is_cheap(sim: SimulatorThread) -> None:
+def test_monitor_scans_on_demand_and_stops_as_a_coroutine(sim: SimulatorThread) -> None:
+    # How long a scan takes is a benchmark's question: ``python -m desktop.bench monitor``.
     monitor = sim.control.hub.monitor
-    started = time.perf_counter()
+    before = monitor.scans
     for _ in range(5):
-        sim.call(monitor.scan)
-    per_scan = (time.perf_counter() - started) / 5
-    assert per_scan < 0.05, f"a scan of 1,000 accounts took {per_scan * 1000:.1f} ms"
+        assert isinstance(sim.call(monitor.scan), list)
+    assert monitor.scans == before + 5
     assert asyncio.iscoroutinefunction(monitor.stop)
 
 

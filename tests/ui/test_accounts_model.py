@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -177,14 +176,16 @@ def test_filter_then_sort(model: AccountsTableModel) -> None:
     assert names == sorted(names, reverse=True)
 
 
-def test_hundred_thousand_accounts_sort_and_filter_quickly(qtmodeltester: Any) -> None:
+def test_hundred_thousand_accounts_sort_and_filter(qtmodeltester: Any) -> None:
+    # How fast is a benchmark's question: ``python -m desktop.bench accounts``.
     base = make_account(1)
     many = [replace(base, login=i, name=f"Client {i}", balance=Decimal(i * 7919 % 100_003)) for i in range(100_000)]
     model = AccountsTableModel()
     model.replace_all(many)
-    started = time.perf_counter()
     model.sort(COL["balance"], Qt.SortOrder.DescendingOrder)
     model.set_filter("client 99")
-    elapsed = time.perf_counter() - started
     assert model.rowCount() == sum(1 for i in range(100_000) if "99" in str(i))
-    assert elapsed < 2.0
+    shown = [model.data(model.index(row, 0), Qt.ItemDataRole.UserRole) for row in range(model.rowCount())]
+    assert all("99" in str(account.login) for account in shown)
+    balances = [account.balance for account in shown]
+    assert balances == sorted(balances, reverse=True)
