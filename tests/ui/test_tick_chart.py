@@ -143,3 +143,31 @@ def test_following_moves_the_view_in_steps_not_every_frame(chart: TickChart) -> 
     chart.set_series(series.view())
     (_, x1), _ = box.viewRange()
     assert x1 > first[0][1] + 1.0
+
+
+def test_each_axis_steps_on_its_own(chart: TickChart) -> None:
+    # A step repaints the axis it moves and that axis's grid; the other axis keeps its cache.
+    book = QuoteBook()
+    feed(book, 300, [EURUSD])
+    book.flush()
+    series = book.series("EURUSD")
+    assert series is not None
+    chart.set_symbol(EURUSD)
+    chart.set_series(series.view())
+    box = chart.bid_curve.getViewBox()
+    (x0, x1), (_, y1) = box.viewRange()
+    view = series.view()
+    newest, bid = float(view.time[-1]), float(view.bid[-1])
+    book.apply("EURUSD", y1 + 0.001, y1 + 0.0012, newest + 0.1)  # above the range, inside the time room
+    book.flush()
+    chart.set_series(series.view())
+    (nx0, nx1), (_, ny1) = box.viewRange()
+    assert (nx0, nx1) == pytest.approx((x0, x1))
+    assert ny1 > y1 + 0.0012
+    y_range = box.viewRange()[1]
+    book.apply("EURUSD", bid, bid + 0.0002, x1 + 1.0)  # past the right edge, inside the price range
+    book.flush()
+    chart.set_series(series.view())
+    (_, mx1), y_after = box.viewRange()
+    assert mx1 > x1 + 1.0
+    assert y_after == pytest.approx(y_range)

@@ -197,39 +197,57 @@ def test_a_spread_twice_its_normal_size_is_an_alert(qtmodeltester: Any) -> None:
     qtmodeltester.check(model)
 
 
-def test_a_selected_row_keeps_its_signal_colours(qtbot: Any) -> None:
-    from PySide6.QtGui import QPalette
-    from PySide6.QtWidgets import QStyleOptionViewItem
-
+def _shown_view(qtbot: Any, model: WatchlistModel) -> Any:
     from desktop.ui.views.tables import GridView
 
+    view = GridView(model)
+    qtbot.addWidget(view)
+    view.resize(420, 120)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _highlight(view: Any) -> Any:
+    from PySide6.QtGui import QPalette
+
+    group = QPalette.ColorGroup.Active if view.isActiveWindow() else QPalette.ColorGroup.Inactive
+    return view.palette().color(group, QPalette.ColorRole.Highlight)
+
+
+def _has_colour(view: Any, row: int, column: int, colour: Any) -> bool:
+    """Whether the cell as painted has pixels of ``colour`` (its text), give or take anti-aliasing."""
+    image = view.viewport().grab(view.visualRect(view.model().index(row, column))).toImage()
+    return any(
+        max(abs(c.red() - colour.red()), abs(c.green() - colour.green()), abs(c.blue() - colour.blue())) < 16
+        for c in (image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height()))
+    )
+
+
+def test_a_selected_row_keeps_its_signal_colours_as_painted(qtbot: Any) -> None:
     model = WatchlistModel()
     model.set_symbols([SymbolSpec("EURUSD", 5, spread=12)])
     book = QuoteBook()
-    book.apply("EURUSD", 1.10000, 1.10120, 1.0)
+    book.apply("EURUSD", 1.10000, 1.10120, 1.0)  # a spread of 120 against 12: amber
     model.update_from_book(book, book.flush())
-    view = GridView(model)
-    qtbot.addWidget(view)
+    view = _shown_view(qtbot, model)
     view.selectRow(0)
-    option = QStyleOptionViewItem()
-    view.itemDelegateForIndex(model.index(0, 3)).initStyleOption(option, model.index(0, 3))
-    assert option.palette.color(QPalette.ColorRole.HighlightedText) == theme.WARN
+    assert _has_colour(view, 0, 3, theme.WARN)
+    assert _has_colour(view, 0, 0, _highlight(view))  # the row is highlighted behind it
 
 
-def test_only_the_selected_row_pays_for_a_python_delegate_and_it_follows_a_resort(qtbot: Any) -> None:
-    from desktop.ui.views.tables import GridView, SignalColourDelegate
-
+def test_the_selection_highlight_follows_its_row_through_a_resort(qtbot: Any) -> None:
     model = WatchlistModel()
     model.set_symbols([SymbolSpec("EURUSD", 5), SymbolSpec("AUDUSD", 5)])
-    view = GridView(model)
-    qtbot.addWidget(view)
+    view = _shown_view(qtbot, model)
     view.selectRow(0)
-    assert isinstance(view.itemDelegateForIndex(model.index(0, 1)), SignalColourDelegate)
-    assert not isinstance(view.itemDelegateForIndex(model.index(1, 1)), SignalColourDelegate)
-    model.sort(0)  # AUDUSD first: the selection moves to row 1, and the delegate with it
+    highlight = _highlight(view)
+    assert _has_colour(view, 0, 1, highlight)
+    assert not _has_colour(view, 1, 1, highlight)
+    model.sort(0)  # AUDUSD first: the selection moves to row 1, and the highlight with it
     assert view.selectionModel().selectedIndexes()[0].row() == 1
-    assert isinstance(view.itemDelegateForIndex(model.index(1, 1)), SignalColourDelegate)
-    assert not isinstance(view.itemDelegateForIndex(model.index(0, 1)), SignalColourDelegate)
+    assert _has_colour(view, 1, 1, highlight)
+    assert not _has_colour(view, 0, 1, highlight)
 
 
 def test_a_new_price_repaints_the_figures_and_leaves_the_symbol_cell(model: WatchlistModel) -> None:

@@ -11,7 +11,7 @@ Imports: PySide6, the standard library and desktop.ui.models.columns.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -41,6 +41,26 @@ TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
 _SORT = int(SORT_ROLE)
 CELL_ROLES = frozenset({FOREGROUND_ROLE, BACKGROUND_ROLE, TOOLTIP_ROLE})
 """The roles a subclass answers in ``_cell_data``; any other role is ``None`` at once."""
+
+
+class PaintedRow(NamedTuple):
+    """What a grid paints of one row: a text and a colour (``None`` = the palette's) per column."""
+
+    texts: Sequence[str]
+    colours: Sequence[Any]
+    background: Any = None
+
+
+class PaintedRows(Protocol):
+    """A model whose grid paints its rows itself (:class:`~desktop.ui.views.tables.GridView`).
+
+    One call a row instead of Qt's style pass per cell, which asks the model about ten
+    questions a cell (flags, text, alignment, font, colours, check state ...).
+    """
+
+    def painted_row(self, view_row: int) -> PaintedRow | None:
+        """The row shown at ``view_row``, or ``None`` outside the table."""
+        ...
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -134,6 +154,18 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._sort_column = column if 0 <= column < len(self._columns) else -1
         self._sort_order = order
         self.resort()
+
+    def painted_row(self, view_row: int) -> PaintedRow | None:
+        """The texts and colours the grid paints for the row shown at ``view_row``."""
+        if not 0 <= view_row < len(self._view):
+            return None
+        row = self._rows[self._view[view_row]]
+        columns, cell = self._columns, self._cell_data
+        return PaintedRow(
+            [column.display(row) for column in columns],
+            [cell(row, i, FOREGROUND_ROLE) for i in range(len(columns))],
+            cell(row, 0, BACKGROUND_ROLE),
+        )
 
     # -- for subclasses and callers -------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -38,6 +38,7 @@ from desktop.ui.models.table import (
     SORT_ROLE,
     TOOLTIP_ROLE,
     USER_ROLE,
+    PaintedRow,
     row_runs,
 )
 
@@ -70,6 +71,14 @@ class WatchRow:
     changed_at: float = 0.0
     stale: bool = True
     tightest: int = 0
+    colours: list[Any] = field(default_factory=lambda: [None] * len(WATCHLIST_COLUMNS))
+    """Each column's text colour as painted (``None`` = the palette's)."""
+
+    def painted(self) -> PaintedRow:
+        """The row as the grid paints it."""
+        return PaintedRow(
+            (self.spec.name, self.bid_text, self.ask_text, self.spread_text, self.time_text), self.colours
+        )
 
     @property
     def normal_spread(self) -> int:
@@ -120,12 +129,11 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.
 class WatchlistModel(QStandardItemModel):
     """Symbols with their latest bid, ask, spread and tick time.
 
-    The cells live in Qt's own item model, so a paint pass reads them without a call into
-    Python: the view asks each cell for its row and column counts, flags and roles, and a
-    Python model answered every one of those (about ten calls a cell, 14 ms of CPU to paint
-    40 rows; the same rows from C++ take 4 ms). Once per frame :meth:`update_from_book`
-    writes the changed cells with the model's signals blocked and then emits one
-    ``dataChanged`` per run of changed rows.
+    The grid paints a row from :meth:`painted_row` (its texts and colours, kept ready on the
+    :class:`WatchRow`), one call a row. The cells also live in Qt's own item model, which
+    sorts them, answers tooltips and accessibility, and keeps selections on their rows
+    through a sort. Once per frame :meth:`update_from_book` writes the changed cells with the
+    model's signals blocked and then emits one ``dataChanged`` per run of changed rows.
 
     ``Qt.UserRole`` returns the row's :class:`SymbolSpec`; :data:`SORT_ROLE` the value the
     column sorts by.
@@ -205,6 +213,11 @@ class WatchlistModel(QStandardItemModel):
         item = self.item(view_row, 0) if 0 <= view_row < self.rowCount() else None
         return None if item is None else self._rows[item.data(LOAD_ROLE)]
 
+    def painted_row(self, view_row: int) -> PaintedRow | None:
+        """The texts and colours the grid paints for the row shown at ``view_row``."""
+        row = self.row_object(view_row)
+        return None if row is None else row.painted()
+
     def update_from_book(self, book: QuoteBook, dirty: Iterable[str]) -> None:
         """Take the latest quotes of the ``dirty`` symbols; emit ``dataChanged`` per run of rows.
 
@@ -272,15 +285,15 @@ class WatchlistModel(QStandardItemModel):
             return True
         # A busy market flips a direction about every other tick: write only the cell it colours.
         if row.bid_dir != bid_dir:
-            cells[BID_COLUMN].setData(_foreground(row, BID_COLUMN), FOREGROUND_ROLE)
+            _set_colour(row, cells, BID_COLUMN)
         if row.ask_dir != ask_dir:
-            cells[ASK_COLUMN].setData(_foreground(row, ASK_COLUMN), FOREGROUND_ROLE)
+            _set_colour(row, cells, ASK_COLUMN)
         return False
 
     def _paint_signals(self, row: WatchRow, cells: list[QStandardItem]) -> None:
         """Write every colour and tooltip of a row (signals are blocked by the caller)."""
-        for column, cell in enumerate(cells):
-            cell.setData(_foreground(row, column), FOREGROUND_ROLE)
+        for column in range(len(cells)):
+            _set_colour(row, cells, column)
         spread = None
         if row.wide:
             ratio = row.spread / row.normal_spread
@@ -335,6 +348,12 @@ def _set_text(cell: QStandardItem, old: str, new: str, sort_value: float) -> str
         cell.setData(new, DISPLAY_ROLE)
         cell.setData(sort_value, SORT_ROLE)
     return new
+
+
+def _set_colour(row: WatchRow, cells: list[QStandardItem], column: int) -> None:
+    colour = _foreground(row, column)
+    row.colours[column] = colour
+    cells[column].setData(colour, FOREGROUND_ROLE)
 
 
 def _foreground(row: WatchRow, column: int) -> Any:

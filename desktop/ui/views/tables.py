@@ -1,47 +1,24 @@
 """A QTableView set up for live, dense grids: fixed row height, model-side sorting, no wrapping.
 
-Imports: PySide6, the standard library and desktop.ui.models.
+It paints its own rows (:class:`~desktop.ui.views.grid_paint.RowPainter`), so a cell's signal
+colour also shows on the selected row, and a repaint costs one model call a row.
+
+Imports: PySide6, the standard library, desktop.ui.models and desktop.ui.views.grid_paint.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QPalette
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.ui.models.table import RowTableModel
 from desktop.ui.models.watchlist import WatchlistModel
+from desktop.ui.views.grid_paint import RowPainter
 
 ROW_HEIGHT = 21
-
-
-class SignalColourDelegate(QStyledItemDelegate):
-    """Paints a cell's own text colour on a selected row too.
-
-    Qt draws selected text in the palette's highlighted-text colour and drops the model's
-    ``ForegroundRole``; then the selected symbol -- the one the dealer is watching -- would
-    lose its up/down colour and its wide-spread or stale warning.
-
-    A Python delegate costs a call into Python (and two ``data`` calls) per cell painted, so
-    :class:`GridView` sets it on the selected rows only; every other cell is painted by Qt's
-    own delegate, which takes the colours from the model's roles.
-    """
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        """Qt's option for the cell, with the cell's colour as the highlighted-text colour."""
-        super().initStyleOption(option, index)
-        colour = index.data(Qt.ItemDataRole.ForegroundRole)
-        if isinstance(colour, QColor | QBrush):
-            option.palette.setBrush(QPalette.ColorRole.HighlightedText, QBrush(colour))
 
 
 class GridView(QTableView):
@@ -65,11 +42,9 @@ class GridView(QTableView):
     ) -> None:
         super().__init__(parent)
         self.setModel(model)
-        self._colour_delegate = SignalColourDelegate(self)
-        self._colour_rows: set[int] = set()
-        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        model.layoutChanged.connect(self._on_selection_changed)
-        model.modelReset.connect(self._on_selection_changed)
+        self._painter = RowPainter(self, model, [column.align for column in model.columns])
+        # Every pixel is painted in paintEvent: no parent repaints beneath a changed cell.
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -97,14 +72,9 @@ class GridView(QTableView):
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
         self.setSortingEnabled(True)
 
-    def _on_selection_changed(self, *_: object) -> None:
-        """Keep the colour-keeping delegate on exactly the rows now selected."""
-        rows = {index.row() for index in self.selectionModel().selectedIndexes()}
-        for row in self._colour_rows - rows:
-            self.setItemDelegateForRow(row, None)  # type: ignore[arg-type]
-        for row in rows - self._colour_rows:
-            self.setItemDelegateForRow(row, self._colour_delegate)
-        self._colour_rows = rows
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the rows the event covers, one model call a row."""
+        self._painter.paint(event.rect())
 
     def preferred_width(self) -> int:
         """The width that shows every column at its default width, plus the scroll bar."""
