@@ -28,7 +28,7 @@ from typing import Any
 
 from desktop.app.demo import SimulatorProcess
 from desktop.app.runtime import run_app
-from desktop.bench.probe import GcProbe, PaintProbe, TickProbe, latencies_in
+from desktop.bench.probe import GcProbe, PaintProbe, TickProbe, latencies_in, thread_cpu_s
 from desktop.bench.stats import LatencyFigures, percentile, window_figures
 from desktop.client.rest import WebApi
 from desktop.config import AppConfig, Credentials
@@ -50,6 +50,7 @@ class AppFigures:
     fps: float
     cpu_s: float
     gc: str
+    threads: dict[str, float]
 
 
 def run_ingest(*, rate: float, seconds: float, warmup: float) -> int:
@@ -127,6 +128,8 @@ async def _app_and_bare(
         window.market_watch.table.viewport(),
         lambda: presenter.frames,
     )
+    if presenter._paint_quotes is not None:
+        presenter._paint_quotes = paints.inside_frame(presenter._paint_quotes)
     collections = GcProbe()
     try:
         await workstation.start()
@@ -135,11 +138,12 @@ async def _app_and_bare(
         end = start + seconds
         await _send(bare, {"start": start, "end": end})
         await asyncio.sleep(max(0.0, start - time.time()))
-        frames, cpu = presenter.frames, time.process_time()
+        frames, cpu, threads = presenter.frames, time.process_time(), thread_cpu_s()
         await asyncio.sleep(max(0.0, end - time.time()))
         cpu, measured = time.process_time() - cpu, presenter.frames - frames
         app = _app_figures(ticks, paints, presenter, frames, measured, start, end, cpu)
         app.gc = collections.summary(start, end)
+        app.threads = _delta(threads, thread_cpu_s())
         bare_figures = await _receive(bare, 30 + seconds)
     finally:
         collections.close()
@@ -173,7 +177,12 @@ def _app_figures(
         fps=measured / (end - start),
         cpu_s=cpu,
         gc="",
+        threads={},
     )
+
+
+def _delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {name: used - before.get(name, 0.0) for name, used in after.items() if used > before.get(name, 0.0)}
 
 
 def _per_tick_ms(cpu_s: float, ticks: int) -> float:
@@ -195,7 +204,7 @@ def _report(rate: float, bare_json: LatencyFigures | dict[str, Any], app: AppFig
     )
     print(f"ui frames     {app.fps:>10.1f} /s        (target {1000 / frame_ms:.0f}/s, every {frame_ms} ms)")
     print(f"frame lag     p50 {p(app.lags, 50):6.1f} ms   p99 {p(app.lags, 99):6.1f} ms")
-    print(f"frame work    p50 {p(app.work, 50):6.1f} ms   p99 {p(app.work, 99):6.1f} ms   (timer callback only)")
+    print(f"frame work    p50 {p(app.work, 50):6.1f} ms   p99 {p(app.work, 99):6.1f} ms   (callback + quotes' paint)")
     print(
         f"frame cost    p50 {p(app.cost, 50):6.1f} ms   p99 {p(app.cost, 99):6.1f} ms   (work + the painting it caused)"
     )
@@ -210,6 +219,9 @@ def _report(rate: float, bare_json: LatencyFigures | dict[str, Any], app: AppFig
     print(f"cpu           bare {bare_cpu:.4f} ms/tick, app {app_cpu:.4f} ms/tick (app includes the probes)")
     span_s = app.ticks.ticks / app.ticks.rate if app.ticks.rate else float("nan")
     print(f"              app {app.cpu_s / span_s:.1%} of a core over the window")
+    if app.threads:
+        shares = sorted(app.threads.items(), key=lambda item: -item[1])
+        print("              by thread: " + ", ".join(f"{name} {used / span_s:.1%}" for name, used in shares))
     print(
         f"ingest: rate={rate:.0f} bare_rate={bare.rate:.0f} app_rate={app.ticks.rate:.0f} ratio={ratio:.3f} "
         f"bare_p99_ms={bare.p99_ms:.1f} app_p99_ms={app.ticks.p99_ms:.1f} "

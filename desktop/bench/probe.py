@@ -5,7 +5,8 @@ stamp. :class:`PaintProbe` watches the market watch's ``dataChanged`` and the pa
 of the grid and the chart: every tick handed to the grid in a ``dataChanged`` is timed again
 there, and again once the next paint pass of the window that repainted the grid has finished. The
 probe runs each paint pass (the window's ``UpdateRequest``) itself to time it exactly, and
-charges it to the UI frame before it, so the frame's cost includes its painting.
+charges it to the UI frame before it, so the frame's cost includes its painting (a pass the
+frame runs itself, :meth:`PaintProbe.inside_frame`, is in the frame's work already).
 
 Imports: PySide6, numpy, desktop.client, desktop.bench and the standard library.
 """
@@ -13,6 +14,8 @@ Imports: PySide6, numpy, desktop.client, desktop.bench and the standard library.
 from __future__ import annotations
 
 import gc
+import os
+import threading
 import time
 from array import array
 from collections import defaultdict, deque
@@ -74,6 +77,7 @@ class PaintProbe(QObject):
         self.changed: list[tuple[float, np.ndarray[Any, Any]]] = []
         self.painted: list[tuple[float, np.ndarray[Any, Any]]] = []
         self.paint_ms_by_frame: dict[int, float] = defaultdict(float)
+        self._inside_frame = False
         data_changed.connect(self._on_data_changed)
         window.installEventFilter(self)
         grid.installEventFilter(self)
@@ -105,8 +109,21 @@ class PaintProbe(QObject):
             return True
         return False
 
+    def inside_frame(self, paint_now: Callable[[], None]) -> Callable[[], None]:
+        """Wrap the frame's own paint call: a pass it runs is already in the frame's work time."""
+
+        def wrapped() -> None:
+            self._inside_frame = True
+            try:
+                paint_now()
+            finally:
+                self._inside_frame = False
+
+        return wrapped
+
     def _on_pass_done(self, spent_ms: float) -> None:
-        self.paint_ms_by_frame[self._frames()] += spent_ms
+        if not self._inside_frame:
+            self.paint_ms_by_frame[self._frames()] += spent_ms
         if self._pass_has_grid and self._unpainted:
             now = self._clock()
             self.painted.append((now, now - np.concatenate(self._unpainted)))
@@ -146,3 +163,26 @@ class GcProbe:
         longest = max(ms for _, ms in inside)
         total = sum(ms for _, ms in inside) / (end - start)
         return f"gen0/1/2 {per_gen[0]}/{per_gen[1]}/{per_gen[2]}, longest {longest:.1f} ms, {total:.1f} ms/s"
+
+
+def thread_cpu_s() -> dict[str, float]:
+    """CPU seconds each of this process's threads has used, by Python thread name (Linux only).
+
+    Threads Python does not know (Qt's, the C libraries') add up under ``"native"``. Empty
+    where ``/proc`` is missing.
+    """
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    used: dict[str, float] = defaultdict(float)
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return {}
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the thread ended meanwhile
+        used[names.get(int(task), "native")] += (int(fields[11]) + int(fields[12])) / ticks
+    return dict(used)

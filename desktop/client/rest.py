@@ -40,6 +40,7 @@ from cplugin_webapi_sdk._generated.models.mt4_trade_transaction import MT4TradeT
 
 from desktop.client import history_wire, wire
 from desktop.client.errors import translated
+from desktop.client.row_memo import RowMemo
 from desktop.client.set_aside import SetAside
 from desktop.config import Credentials
 from desktop.domain.errors import InvalidInput
@@ -77,6 +78,9 @@ class WebApi:
             transport=transport,
         )
         self._platform: UUID | None = None
+        self._margin_rows = RowMemo(
+            "MarginsGet", self.set_aside, wire.margin_snapshot, key="login", fields=wire.MARGIN_SNAPSHOT_FIELDS
+        )
 
     def stretch_read_deadline(self) -> float:
         """Double the deadline of every read from now on (up to a minute); return it.
@@ -152,9 +156,13 @@ class WebApi:
         return users
 
     async def margins(self) -> list[MarginSnapshot]:
-        """Current margin figures of every account."""
+        """Current margin figures of every account.
+
+        A row unchanged since the previous call gives back the same snapshot object as then
+        (see :class:`RowMemo`), so a caller can skip it by identity.
+        """
         rows = await self._call("Loading margins", margins_get)
-        return self.set_aside.decode_rows("MarginsGet", rows, wire.margin_snapshot)
+        return await self._margin_rows.decode_rows(rows)
 
     async def account(self, login: int) -> Account:
         """One account read live from the trade server, with its margin.

@@ -134,6 +134,10 @@ def tick_info(obj: object) -> Quote:
     return Quote(f.name("symbol"), f.number("bid"), f.number("ask"), parse_time(f.raw("time")))
 
 
+MARGIN_SNAPSHOT_FIELDS = ("login", "balance", "equity", "margin", "free", "level")
+"""Every field :func:`margin_snapshot` reads."""
+
+
 def margin_snapshot(obj: object, record: str = "MT4MarginLevel") -> MarginSnapshot:
     """An ``MT4MarginLevel``; ``level`` may be absent only when the account uses no margin."""
     f = Fields(record, obj)

@@ -40,6 +40,10 @@ class BalanceResult:
     at: datetime
 
 
+MERGE_SLICE = 250
+"""Snapshots merged between two yields to the event loop."""
+
+
 class AccountService:
     """Holds every account with live margin figures, and sends balance operations.
 
@@ -71,6 +75,8 @@ class AccountService:
         self._refresh_s = refresh_s
         self.max_amount = max_amount
         self._accounts: dict[int, Account] = {}
+        self._merged: dict[int, MarginSnapshot] = {}
+        """The snapshots the last refresh merged, by login."""
         self._early: list[AccountChange | MarginSnapshot] | None = []
         """Pushed changes that arrive while the list is still loading; replayed after it."""
 
@@ -191,11 +197,19 @@ class AccountService:
             self.apply_margin(item)
 
     async def refresh_margins(self) -> tuple[Account, ...]:
-        """Merge the server's current margin figures into the accounts; return what changed."""
+        """Merge the server's current margin figures into the accounts; return what changed.
+
+        A snapshot the API gives back unchanged (the same object as at the last refresh) was
+        merged then; merging it again could only undo a newer change pushed by the server.
+        """
         changed = []
-        for snapshot in await self._api.margins():
+        merged_before, self._merged = self._merged, {}
+        for i, snapshot in enumerate(await self._api.margins()):
+            if i and not i % MERGE_SLICE:
+                await asyncio.sleep(0)  # a frame may run between slices: a refresh never stalls the quotes
+            self._merged[snapshot.login] = snapshot
             account = self._accounts.get(snapshot.login)
-            if account is None:
+            if account is None or merged_before.get(snapshot.login) is snapshot:
                 continue
             merged = merge_margin(account, snapshot)
             if merged != account:

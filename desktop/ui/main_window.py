@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
@@ -71,7 +71,9 @@ class MainWindow(QMainWindow):
         self.accounts_panel = AccountsPanel(self.accounts_model, self)
         self.status = DeskStatusBar(self)
         self.setStatusBar(self.status)
-        self.quotes = QuotesPresenter(workstation.quotes, self.watchlist, self.chart, config.frame_ms, self)
+        self.quotes = QuotesPresenter(
+            workstation.quotes, self.watchlist, self.chart, config.frame_ms, self, paint_quotes=self._paint_quotes_now
+        )
         self.accounts = AccountsPresenter(workstation.accounts, workstation.tasks, self.accounts_model, self)
         self.session = SessionPresenter(workstation, self)
         self._build_docks()
@@ -250,6 +252,16 @@ class MainWindow(QMainWindow):
             return
         self._settings.setValue("mainWindow/geometry", self.saveGeometry())
         self._settings.setValue("mainWindow/state", self.saveState(_LAYOUT_VERSION))
+
+    def _paint_quotes_now(self) -> None:
+        """Paint what is waiting to be painted in the market watch's window, now.
+
+        This is the paint pass Qt would run at its next ``UpdateRequest``, run before the
+        frame goes on to the chart: the new prices reach the screen first, and the chart's
+        changes get a pass of their own. The window may be a floating dock.
+        """
+        if self.market_watch.isVisible():
+            QCoreApplication.sendEvent(self.market_watch.window(), QEvent(QEvent.Type.UpdateRequest))
 
     # -- shutdown ---------------------------------------------------------------------------
 

@@ -159,6 +159,42 @@ def test_refresh_merges_margins_of_known_accounts_only() -> None:
     assert len(svc) == 2
 
 
+class SameSnapshotsStub(ApiStub):
+    """Gives back the same snapshot objects at every poll, as WebApi does for unchanged rows."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        one = Decimal("150.00")
+        self.snapshots = [MarginSnapshot(1, one, one, Decimal(0), one, None)]
+
+    async def margins(self) -> list[MarginSnapshot]:
+        return list(self.snapshots)
+
+
+def test_an_unchanged_snapshot_is_not_merged_again_over_a_newer_pushed_change() -> None:
+    api = SameSnapshotsStub()
+    svc = service(api)
+
+    async def run() -> tuple[tuple[Account, ...], tuple[Account, ...]]:
+        await svc.load()
+        first = await svc.refresh_margins()
+        svc.apply_change(change("Updated", 1, "175.00"))  # pushed after the poll
+        second = await svc.refresh_margins()  # the same rows again: nothing to merge
+        await svc._tasks.aclose()
+        return first, second
+
+    first, second = asyncio.run(run())
+    assert [a.login for a in first] == [1]
+    assert second == ()
+    account = svc.get(1)
+    assert account is not None
+    assert account.balance == Decimal("175.00")
+    one = Decimal("160.00")
+    api.snapshots = [MarginSnapshot(1, one, one, Decimal(0), one, None)]  # a changed row: a new object
+    asyncio.run(svc.refresh_margins())
+    assert svc.get(1).balance == Decimal("160.00")  # type: ignore[union-attr]
+
+
 def change(kind: str, login: int, balance: str, credit: str = "0") -> AccountChange:
     return AccountChange(kind, login, "Pushed Name", "real", 200, Decimal(balance), Decimal(credit))
 

@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QObject
 
 from desktop.domain.models import SymbolSpec
 from desktop.domain.quote_book import QuoteBook
@@ -32,15 +31,7 @@ from desktop.ui.models.columns import (
     format_price,
     format_tick_time,
 )
-from desktop.ui.models.table import (
-    DISPLAY_ROLE,
-    FOREGROUND_ROLE,
-    SORT_ROLE,
-    TOOLTIP_ROLE,
-    USER_ROLE,
-    PaintedRow,
-    row_runs,
-)
+from desktop.ui.models.table import FOREGROUND_ROLE, TOOLTIP_ROLE, PaintedRow, RowTableModel, row_runs
 
 STALE_AFTER_S = 15.0
 """Seconds without a tick after which a symbol's row turns grey (MetaTrader 5 uses 15 s)."""
@@ -121,22 +112,18 @@ TIME_COLUMN = 4
 WIDE_SPREAD_FACTOR = 2.0
 """A spread this many times its normal size is shown as an alert (amber, with the ratio)."""
 LIVE_COLUMNS = frozenset({1, 2, 3, 4})
-LOAD_ROLE = int(Qt.ItemDataRole.UserRole) + 2
-"""The symbol cell's place in load order, for the unsorted view."""
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
-class WatchlistModel(QStandardItemModel):
+class WatchlistModel(RowTableModel[WatchRow]):
     """Symbols with their latest bid, ask, spread and tick time.
 
     The grid paints a row from :meth:`painted_row` (its texts and colours, kept ready on the
-    :class:`WatchRow`), one call a row. The cells also live in Qt's own item model, which
-    sorts them, answers tooltips and accessibility, and keeps selections on their rows
-    through a sort. Once per frame :meth:`update_from_book` writes the changed cells with the
-    model's signals blocked and then emits one ``dataChanged`` per run of changed rows.
+    :class:`WatchRow`), one call a row, so a frame only updates the rows' fields and emits
+    one ``dataChanged`` per run of changed rows: from the bid column when only the figures
+    changed, over the whole row when its colours did (it went stale, or live again, or its
+    spread widened or narrowed). ``data`` answers tooltips, accessibility and tests.
 
-    ``Qt.UserRole`` returns the row's :class:`SymbolSpec`; :data:`SORT_ROLE` the value the
-    column sorts by.
+    ``Qt.UserRole`` returns the row's :class:`SymbolSpec`.
 
     Signals:
         The standard QAbstractItemModel signals only (GUI thread).
@@ -149,49 +136,21 @@ class WatchlistModel(QStandardItemModel):
         stale_after_s: float = STALE_AFTER_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(0, len(WATCHLIST_COLUMNS), parent)
-        self._rows: list[WatchRow] = []
-        self._cells: list[list[QStandardItem]] = []
+        super().__init__(WATCHLIST_COLUMNS, parent)
         self._by_symbol: dict[str, int] = {}
         self._stale_after_s = stale_after_s
         self._clock = clock
         self._last_stale_check = 0.0
         self._last_sort = 0.0
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
-        self.setSortRole(SORT_ROLE)
-        for i, column in enumerate(WATCHLIST_COLUMNS):
-            header = QStandardItem(column.header)
-            header.setTextAlignment(column.align)
-            if column.tooltip:
-                header.setToolTip(column.tooltip)
-            self.setHorizontalHeaderItem(i, header)
-
-    @property
-    def columns(self) -> tuple[Column[WatchRow], ...]:
-        """The column specs, in display order."""
-        return WATCHLIST_COLUMNS
-
-    @property
-    def sort_column(self) -> int:
-        """The column rows are ordered by, or -1 for load order."""
-        return self._sort_column
 
     def set_symbols(self, specs: Iterable[SymbolSpec]) -> None:
         """Show ``specs``, in this order, with no prices yet (a model reset)."""
         self.beginResetModel()
-        blocked = self.blockSignals(True)
-        try:
-            self.setRowCount(0)
-            self._rows = [WatchRow(spec) for spec in specs]
-            self._cells = [_new_cells(row, i) for i, row in enumerate(self._rows)]
-            for cells in self._cells:
-                self.appendRow(cells)
-            self._by_symbol = {row.spec.name: i for i, row in enumerate(self._rows)}
-            if self._sort_column >= 0:
-                super().sort(self._sort_column, self._sort_order)
-        finally:
-            self.blockSignals(blocked)
+        self._rows = [WatchRow(spec) for spec in specs]
+        for row in self._rows:
+            _paint_signals(row)
+        self._by_symbol = {row.spec.name: i for i, row in enumerate(self._rows)}
+        self._rebuild_view()
         self.endResetModel()
 
     def symbols(self) -> list[str]:
@@ -206,17 +165,12 @@ class WatchlistModel(QStandardItemModel):
     def view_row_of_symbol(self, symbol: str) -> int:
         """Where ``symbol`` is shown, or -1."""
         row = self._by_symbol.get(symbol)
-        return -1 if row is None else self._cells[row][0].row()
-
-    def row_object(self, view_row: int) -> WatchRow | None:
-        """The row shown at ``view_row``, or ``None`` outside the table."""
-        item = self.item(view_row, 0) if 0 <= view_row < self.rowCount() else None
-        return None if item is None else self._rows[item.data(LOAD_ROLE)]
+        return -1 if row is None else self.view_row_of(row)
 
     def painted_row(self, view_row: int) -> PaintedRow | None:
         """The texts and colours the grid paints for the row shown at ``view_row``."""
-        row = self.row_object(view_row)
-        return None if row is None else row.painted()
+        view = self._view
+        return self._rows[view[view_row]].painted() if 0 <= view_row < len(view) else None
 
     def update_from_book(self, book: QuoteBook, dirty: Iterable[str]) -> None:
         """Take the latest quotes of the ``dirty`` symbols; emit ``dataChanged`` per run of rows.
@@ -226,134 +180,96 @@ class WatchlistModel(QStandardItemModel):
         now = self._clock()
         prices: list[int] = []  # rows whose figures changed: the symbol cell stays as it is
         whole: list[int] = []  # rows whose colours changed too
-        blocked = self.blockSignals(True)
-        try:
-            for symbol in dirty:
-                row = self._by_symbol.get(symbol)
-                quote = book.latest(symbol)
-                if row is None or quote is None:
-                    continue
-                (whole if self._apply(row, quote.bid, quote.ask, quote.time, now) else prices).append(row)
-            if now - self._last_stale_check >= 1.0:
-                self._last_stale_check = now
-                whole.extend(self._mark_stale(now))
-        finally:
-            self.blockSignals(blocked)
+        rows = self._rows
+        for symbol in dirty:
+            row = self._by_symbol.get(symbol)
+            quote = book.latest(symbol)
+            if row is None or quote is None:
+                continue
+            (whole if _apply(rows[row], quote.bid, quote.ask, quote.time, now) else prices).append(row)
+        if now - self._last_stale_check >= 1.0:
+            self._last_stale_check = now
+            whole.extend(self._mark_stale(now))
         self._emit_row_runs_changed(whole, 0)
         self._emit_row_runs_changed(prices, BID_COLUMN)
         if (prices or whole) and self._sort_column in LIVE_COLUMNS and now - self._last_sort >= RESORT_INTERVAL_S:
             self.resort()
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order the rows by ``column``; ``-1`` restores load order. Selections follow their rows."""
-        self._sort_column = column if 0 <= column < len(WATCHLIST_COLUMNS) else -1
-        self._sort_order = order
-        self.resort()
-
     def resort(self) -> None:
-        """Re-apply the current order, keeping selections and the current index on their rows."""
+        """Re-apply the current order (see :meth:`RowTableModel.resort`)."""
         self._last_sort = self._clock()
-        if self._sort_column >= 0:
-            super().sort(self._sort_column, self._sort_order)
-            return
-        self.setSortRole(LOAD_ROLE)
-        try:
-            super().sort(0, Qt.SortOrder.AscendingOrder)
-        finally:
-            self.setSortRole(SORT_ROLE)
-
-    def _apply(self, index: int, bid: float, ask: float, stamp: float, now: float) -> bool:
-        """Write a quote into its row's cells; return whether the symbol cell changed too."""
-        row, cells = self._rows[index], self._cells[index]
-        bid_dir, ask_dir, was_stale, was_wide = row.bid_dir, row.ask_dir, row.stale, row.wide
-        digits = row.spec.digits
-        if row.bid_text:
-            row.bid_dir = _direction(row.bid, bid, bid_dir)
-            row.ask_dir = _direction(row.ask, ask, ask_dir)
-        row.bid, row.ask, row.time = bid, ask, stamp
-        row.spread = round((ask - bid) * 10**digits)
-        if row.spread > 0 and (row.tightest == 0 or row.spread < row.tightest):
-            row.tightest = row.spread
-        row.bid_text = _set_text(cells[BID_COLUMN], row.bid_text, format_price(bid, digits), bid)
-        row.ask_text = _set_text(cells[ASK_COLUMN], row.ask_text, format_price(ask, digits), ask)
-        row.spread_text = _set_text(cells[SPREAD_COLUMN], row.spread_text, str(row.spread), row.spread)
-        row.time_text = _set_text(cells[TIME_COLUMN], row.time_text, format_tick_time(stamp), stamp)
-        row.changed_at = now
-        row.stale = False
-        if was_stale or row.wide != was_wide:
-            self._paint_signals(row, cells)
-            return True
-        # A busy market flips a direction about every other tick: write only the cell it colours.
-        if row.bid_dir != bid_dir:
-            _set_colour(row, cells, BID_COLUMN)
-        if row.ask_dir != ask_dir:
-            _set_colour(row, cells, ASK_COLUMN)
-        return False
-
-    def _paint_signals(self, row: WatchRow, cells: list[QStandardItem]) -> None:
-        """Write every colour and tooltip of a row (signals are blocked by the caller)."""
-        for column in range(len(cells)):
-            _set_colour(row, cells, column)
-        spread = None
-        if row.wide:
-            ratio = row.spread / row.normal_spread
-            spread = f"Spread {row.spread} points: {ratio:.1f}\u00d7 the normal {row.normal_spread}"
-        cells[SPREAD_COLUMN].setData(spread, TOOLTIP_ROLE)
-        if not row.stale:
-            cells[TIME_COLUMN].setData(None, TOOLTIP_ROLE)
+        super().resort()
 
     def _mark_stale(self, now: float) -> list[int]:
         turned = []
         for i, row in enumerate(self._rows):
-            if now - row.changed_at < self._stale_after_s:
-                continue
-            if row.bid_text:
-                # Refreshed at each stale check (once a second) while the symbol stays quiet.
-                self._cells[i][TIME_COLUMN].setData(f"No tick for {now - row.changed_at:.0f} s", TOOLTIP_ROLE)
-            if not row.stale:
+            if not row.stale and now - row.changed_at >= self._stale_after_s:
                 row.stale = True
-                self._paint_signals(row, self._cells[i])
+                _paint_signals(row)
                 turned.append(i)
         return turned
+
+    def _cell_data(self, row: WatchRow, column: int, role: int) -> Any:
+        if role == FOREGROUND_ROLE:
+            return row.colours[column]
+        if role == TOOLTIP_ROLE:
+            return self._tooltip(row, column)
+        return None
+
+    def _tooltip(self, row: WatchRow, column: int) -> str | None:
+        if column == 0:
+            return row.spec.description or None
+        if column == SPREAD_COLUMN and row.wide:
+            ratio = row.spread / row.normal_spread
+            return f"Spread {row.spread} points: {ratio:.1f}\u00d7 the normal {row.normal_spread}"
+        if column == TIME_COLUMN and row.stale and row.bid_text:
+            return f"No tick for {self._clock() - row.changed_at:.0f} s"
+        return None
+
+    def _user_data(self, row: WatchRow) -> SymbolSpec:
+        return row.spec
 
     def _emit_row_runs_changed(self, rows: list[int], first_column: int) -> None:
         """One ``dataChanged`` per run of the rows' shown places (see :func:`row_runs`).
 
         The span starts at ``first_column``: painting a cell is most of a frame's cost.
         """
-        last = len(WATCHLIST_COLUMNS) - 1
-        for top, bottom in row_runs((self._cells[r][0].row() for r in rows), MAX_CHANGED_RUNS):
+        last, pos = len(WATCHLIST_COLUMNS) - 1, self._pos
+        for top, bottom in row_runs((pos[r] for r in rows if pos[r] >= 0), MAX_CHANGED_RUNS):
             self.dataChanged.emit(self.index(top, first_column), self.index(bottom, last))
 
 
-def _new_cells(row: WatchRow, load_index: int) -> list[QStandardItem]:
-    """A row's cells as its column specs show it, before any price."""
-    cells = []
-    for column in WATCHLIST_COLUMNS:
-        cell = QStandardItem(column.display(row))
-        cell.setFlags(_FLAGS)
-        cell.setTextAlignment(column.align)
-        cell.setData(row.spec, USER_ROLE)
-        cell.setData(column.sort_key(row), SORT_ROLE)
-        cells.append(cell)
-    cells[0].setData(load_index, LOAD_ROLE)
-    if row.spec.description:
-        cells[0].setToolTip(row.spec.description)
-    return cells
+def _apply(row: WatchRow, bid: float, ask: float, stamp: float, now: float) -> bool:
+    """Take a quote into its row; return whether the row's colours changed beyond bid and ask."""
+    bid_dir, ask_dir, was_stale, was_wide = row.bid_dir, row.ask_dir, row.stale, row.wide
+    digits = row.spec.digits
+    if row.bid_text:
+        row.bid_dir = _direction(row.bid, bid, bid_dir)
+        row.ask_dir = _direction(row.ask, ask, ask_dir)
+    row.bid, row.ask, row.time = bid, ask, stamp
+    row.spread = round((ask - bid) * 10**digits)
+    if row.spread > 0 and (row.tightest == 0 or row.spread < row.tightest):
+        row.tightest = row.spread
+    row.bid_text = format_price(bid, digits)
+    row.ask_text = format_price(ask, digits)
+    row.spread_text = str(row.spread)
+    row.time_text = format_tick_time(stamp)
+    row.changed_at = now
+    row.stale = False
+    if was_stale or row.wide != was_wide:
+        _paint_signals(row)
+        return True
+    # A busy market flips a direction about every other tick: recolour only what it colours.
+    if row.bid_dir != bid_dir:
+        row.colours[BID_COLUMN] = _foreground(row, BID_COLUMN)
+    if row.ask_dir != ask_dir:
+        row.colours[ASK_COLUMN] = _foreground(row, ASK_COLUMN)
+    return False
 
 
-def _set_text(cell: QStandardItem, old: str, new: str, sort_value: float) -> str:
-    """Write a cell's text and sort value when the text changed; return the text."""
-    if new != old:
-        cell.setData(new, DISPLAY_ROLE)
-        cell.setData(sort_value, SORT_ROLE)
-    return new
-
-
-def _set_colour(row: WatchRow, cells: list[QStandardItem], column: int) -> None:
-    colour = _foreground(row, column)
-    row.colours[column] = colour
-    cells[column].setData(colour, FOREGROUND_ROLE)
+def _paint_signals(row: WatchRow) -> None:
+    """Work out every column's colour of a row."""
+    row.colours[:] = [_foreground(row, column) for column in range(len(WATCHLIST_COLUMNS))]
 
 
 def _foreground(row: WatchRow, column: int) -> Any:

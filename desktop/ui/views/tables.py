@@ -15,7 +15,6 @@ from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.ui.models.table import RowTableModel
-from desktop.ui.models.watchlist import WatchlistModel
 from desktop.ui.views.grid_paint import RowPainter
 
 ROW_HEIGHT = 21
@@ -34,7 +33,7 @@ class GridView(QTableView):
 
     def __init__(
         self,
-        model: RowTableModel[Any] | WatchlistModel,
+        model: RowTableModel[Any],
         parent: QWidget | None = None,
         *,
         stretch_last: bool = False,
