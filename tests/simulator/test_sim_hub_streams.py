@@ -251,7 +251,7 @@ def test_monitor_scans_on_demand_and_stops_as_a_coroutine(sim: SimulatorThread) 
     before = monitor.scans
     for _ in range(5):
         assert isinstance(sim.call(monitor.scan), list)
-    assert monitor.scans == before + 5
+    assert monitor.scans >= before + 5  # its own loop may scan too, every 0.5 s
     assert asyncio.iscoroutinefunction(monitor.stop)
 
 
