@@ -41,6 +41,7 @@ class TitleLine(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runs: tuple[Run, ...] = ()
+        self._fonts: tuple[str, QFont, QFontMetrics, QFont, QFontMetrics] | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
@@ -66,24 +67,32 @@ class TitleLine(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Fill the background and draw the runs left to right, vertically centred."""
+        regular, regular_metrics, bold, bold_metrics = self._fonts_now()
         painter = QPainter(self)
         try:
             palette = self.palette()
             painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.Window))
-            regular, bold = self.font(), self._bold_font()
-            metrics = QFontMetrics(regular)
-            baseline = (self.height() - metrics.height() + 1) // 2 + metrics.ascent()
-            x, text_colour = 0, palette.color(QPalette.ColorRole.WindowText)
+            baseline = (self.height() - regular_metrics.height() + 1) // 2 + regular_metrics.ascent()
+            x, text_colour, current = 0, palette.color(QPalette.ColorRole.WindowText), None
             for run in self._runs:
-                font = bold if run.bold else regular
-                painter.setFont(font)
+                if run.bold is not current:
+                    painter.setFont(bold if run.bold else regular)
+                    current = run.bold
                 painter.setPen(text_colour if run.colour is None else run.colour)
                 painter.drawText(x, baseline, run.text)
-                x += QFontMetrics(font).horizontalAdvance(run.text)
+                x += (bold_metrics if run.bold else regular_metrics).horizontalAdvance(run.text)
         finally:
             painter.end()
 
     def _bold_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setBold(True)
-        return font
+        return self._fonts_now()[2]
+
+    def _fonts_now(self) -> tuple[QFont, QFontMetrics, QFont, QFontMetrics]:
+        """The regular and bold fonts with their metrics, renewed when the widget's font changes."""
+        key = self.font().key()
+        if self._fonts is None or self._fonts[0] != key:
+            regular = QFont(self.font())
+            bold = QFont(regular)
+            bold.setBold(True)
+            self._fonts = (key, regular, QFontMetrics(regular), bold, QFontMetrics(bold))
+        return self._fonts[1:]
