@@ -262,3 +262,25 @@ def test_a_new_price_repaints_the_figures_and_leaves_the_symbol_cell(model: Watc
     model.update_from_book(book, book.flush())
     assert spans == [(0, BID_COLUMN, 0, model.columnCount() - 1)]
     assert cell(model, 0, 1) == "1.08510"
+
+
+def test_a_repaint_of_two_rows_far_apart_paints_only_those_two(qtbot: Any) -> None:
+    from PySide6.QtGui import QRegion
+
+    asked: list[int] = []
+
+    class Counting(WatchlistModel):
+        def painted_row(self, view_row: int) -> Any:
+            asked.append(view_row)
+            return super().painted_row(view_row)
+
+    model = Counting()
+    model.set_symbols([SymbolSpec(f"S{i:02d}", 5) for i in range(12)])
+    view = _shown_view(qtbot, model)
+    view.resize(420, 300)
+    qtbot.wait(50)
+    first, last = view.visualRect(model.index(0, 1)), view.visualRect(model.index(9, 1))
+    assert last.bottom() < view.viewport().height()  # both rows are on screen
+    asked.clear()
+    view.viewport().repaint(QRegion(first) + QRegion(last))
+    assert sorted(set(asked)) == [0, 9]

@@ -12,6 +12,7 @@ Imports: PySide6 and desktop.ui.models.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
@@ -59,16 +60,21 @@ class RowPainter:
         self._aligns = [_horizontal(align) for align in aligns]
         self._metrics: tuple[tuple[str, int], _Metrics] | None = None
 
-    def paint(self, area: QRect) -> None:
-        """Paint every pixel of ``area`` of the viewport: row backgrounds, then the cell texts."""
+    def paint(self, areas: Iterable[QRect]) -> None:
+        """Paint every pixel of ``areas`` of the viewport: row backgrounds, then the cell texts.
+
+        Pass the paint event's region rectangle by rectangle: a calm market changes a few
+        rows far apart, and their bounding rectangle would repaint every row between them.
+        """
         view = self._view
         painter = QPainter(view.viewport())
         try:
             colours = _colours(view)
-            painter.fillRect(area, colours.base)
-            rows = _rows(view, area)
-            if rows is not None:
-                self._paint(painter, colours, rows, area)
+            for area in areas:
+                painter.fillRect(area, colours.base)
+                rows = _rows(view, area)
+                if rows is not None:
+                    self._paint(painter, colours, rows, area)
         finally:
             painter.end()
 

@@ -8,9 +8,10 @@ Imports: PySide6, the standard library, desktop.ui.models and desktop.ui.views.g
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -72,8 +73,8 @@ class GridView(QTableView):
         self.setSortingEnabled(True)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint the rows the event covers, one model call a row."""
-        self._painter.paint(event.rect())
+        """Paint the rows the event's region covers, one model call a row."""
+        self._painter.paint(cast("Iterable[QRect]", event.region()))  # a QRegion iterates its rectangles
 
     def preferred_width(self) -> int:
         """The width that shows every column at its default width, plus the scroll bar."""
