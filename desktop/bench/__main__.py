@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     monitor.add_argument("--scans", type=int, default=50, help="how many scans to time")
     monitor.add_argument("--accounts", type=int, default=1000, help="accounts the simulator seeds")
     monitor.add_argument("--seed", type=int, default=1, help="seed of the simulator")
-    accounts = sub.add_parser("accounts", help="load, sort and filter of a large account grid")
-    accounts.add_argument("--rows", type=int, default=100_000, help="how many accounts")
+    grid = sub.add_parser("grid", help="load, sort and filter of a large account grid model")
+    grid.add_argument("--rows", type=int, default=100_000, help="how many accounts")
     args = parser.parse_args(argv)
     if args.bench == "monitor":
         from desktop.bench.monitor import run_monitor
@@ -39,10 +39,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_money(ops=args.ops, seed=args.seed)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.bench == "accounts":
-        from desktop.bench.accounts import run_accounts
+    if args.bench == "grid":
+        from desktop.bench.grid import run_grid
 
-        return run_accounts(rows=args.rows)
+        return run_grid(rows=args.rows)
     if args.bench == "click":
         from desktop.bench.click import run_click
 

@@ -177,7 +177,7 @@ def test_filter_then_sort(model: AccountsTableModel) -> None:
 
 
 def test_hundred_thousand_accounts_sort_and_filter(qtmodeltester: Any) -> None:
-    # How fast is a benchmark's question: ``python -m desktop.bench accounts``.
+    # How fast is a benchmark's question: ``python -m desktop.bench grid``.
     base = make_account(1)
     many = [replace(base, login=i, name=f"Client {i}", balance=Decimal(i * 7919 % 100_003)) for i in range(100_000)]
     model = AccountsTableModel()

@@ -1,10 +1,10 @@
-"""``python -m desktop.bench accounts [--rows N]``: sort and filter a large broker's account grid.
+"""``python -m desktop.bench grid [--rows N]``: sort and filter a large broker's account grid model.
 
 Imports: PySide6 (offscreen), the standard library, ``desktop.domain`` and ``desktop.ui.models``.
 
 Fills the accounts table model with ``--rows`` accounts, then times a sort by balance and a
 text filter, the two things an operator does first on a big book. Prints the figures with one
-last line ``accounts: rows=N load_ms=X sort_ms=X filter_ms=X shown=N``.
+last line ``grid: rows=N load_ms=X sort_ms=X filter_ms=X shown=N``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from desktop.ui.models.accounts import ACCOUNT_COLUMNS, AccountsTableModel
 MS = 1000.0
 
 
-def run_accounts(*, rows: int, needle: str = "client 99") -> int:
+def run_grid(*, rows: int, needle: str = "client 99") -> int:
     """Time load, sort and filter of ``rows`` accounts; print the figures."""
     _app = QCoreApplication.instance() or QCoreApplication([])
     many = [_account(i) for i in range(1, rows + 1)]
@@ -33,7 +33,7 @@ def run_accounts(*, rows: int, needle: str = "client 99") -> int:
     shown = model.rowCount()
     print(f"{'rows':>8} {'load ms':>8} {'sort ms':>8} {'filter ms':>9} {'shown':>6}")
     print(f"{rows:>8} {load:>8.1f} {sort:>8.1f} {filtered:>9.1f} {shown:>6}")
-    print(f"accounts: rows={rows} load_ms={load:.1f} sort_ms={sort:.1f} filter_ms={filtered:.1f} shown={shown}")
+    print(f"grid: rows={rows} load_ms={load:.1f} sort_ms={sort:.1f} filter_ms={filtered:.1f} shown={shown}")
     return 0
 
 
