@@ -31,6 +31,7 @@ from desktop.ui.views.accounts_panel import AccountsPanel
 from desktop.ui.views.market_watch import MarketWatchPanel
 from desktop.ui.views.operations_panel import OperationsPanel
 from desktop.ui.views.status_bar import DeskStatusBar
+from desktop.ui.views.tables import GridView
 from desktop.ui.widgets.dimming import set_dimmed
 
 if TYPE_CHECKING:
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.quotes.status_changed.connect(self._on_connection_changed)
         self.quotes.rate_changed.connect(self.status.set_rate)
         self.accounts_panel.balance_requested.connect(self._on_balance_requested)
+        self.accounts_panel.exported.connect(self.status.show_event)
         self.accounts_model.counts_changed.connect(lambda _shown, total: self.status.set_accounts(total))
         self.accounts.stale_changed.connect(self._on_accounts_stale_changed)
         self.accounts.operation_finished.connect(self.status.show_event)
@@ -246,12 +248,26 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state, _LAYOUT_VERSION)
+        for key, table in self._grids().items():
+            header = self._settings.value(f"{key}/header")
+            if isinstance(header, QByteArray) and table.horizontalHeader().restoreState(header):
+                table.apply_header_sort()
+        text = self._settings.value("accountsTable/filter")
+        if isinstance(text, str):
+            self.accounts_panel.filter_edit.setText(text)
 
     def _save_layout(self) -> None:
         if self._settings is None:
             return
         self._settings.setValue("mainWindow/geometry", self.saveGeometry())
         self._settings.setValue("mainWindow/state", self.saveState(_LAYOUT_VERSION))
+        for key, table in self._grids().items():
+            self._settings.setValue(f"{key}/header", table.horizontalHeader().saveState())
+        self._settings.setValue("accountsTable/filter", self.accounts_panel.filter_edit.text())
+
+    def _grids(self) -> dict[str, GridView]:
+        """The grids whose columns (order, widths, hidden ones) and sort are kept between starts."""
+        return {"accountsTable": self.accounts_panel.table, "marketWatchTable": self.market_watch.table}
 
     def _paint_quotes_now(self) -> None:
         """Paint what is waiting to be painted in the market watch's window, now.

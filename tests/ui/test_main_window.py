@@ -175,6 +175,35 @@ def test_layout_is_saved_and_restored(qtbot: Any, tmp_path: Path, workstation: F
     second.close()
 
 
+def test_grid_columns_sort_and_filter_are_kept_between_starts(
+    qtbot: Any, tmp_path: Path, workstation: FakeWorkstation
+) -> None:
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(workstation, settings=settings)  # type: ignore[arg-type]
+    qtbot.addWidget(first)
+    first.show()
+    table = first.accounts_panel.table
+    header = table.horizontalHeader()
+    header.resizeSection(2, 333)  # group (name stretches)
+    header.moveSection(header.visualIndex(4), 0)
+    header.setSortIndicator(4, Qt.SortOrder.DescendingOrder)  # balance, high to low
+    first.accounts_panel.filter_edit.setText("an")
+    first.close()
+    second = MainWindow(workstation, settings=settings)  # type: ignore[arg-type]
+    qtbot.addWidget(second)
+    second.show()
+    table, model = second.accounts_panel.table, second.accounts_model
+    header = table.horizontalHeader()
+    assert header.sectionSize(2) == 333
+    assert header.logicalIndex(0) == 4
+    assert (model.sort_column, header.sortIndicatorOrder()) == (4, Qt.SortOrder.DescendingOrder)
+    assert second.accounts_panel.filter_edit.text() == "an"
+    assert model.filter_text == "an"
+    balances = [account.balance for account in model.rows_shown()]
+    assert balances == sorted(balances, reverse=True)
+    second.close()
+
+
 def test_window_screenshot_renders(window: MainWindow, workstation: FakeWorkstation, tmp_path: Path) -> None:
     feed(workstation.book, 500)
     window.quotes.render_frame()

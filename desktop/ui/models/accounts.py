@@ -22,7 +22,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
 from desktop.domain.models import Account
 from desktop.ui import theme
-from desktop.ui.models.columns import LEFT, RIGHT, Column, format_money, format_percent
+from desktop.ui.models.columns import LEFT, RIGHT, Column, format_money, format_percent, plain_decimal
 from desktop.ui.models.table import BACKGROUND_ROLE, FOREGROUND_ROLE, RowTableModel
 
 NO_MARGIN = Decimal("Infinity")
@@ -40,14 +40,23 @@ def _money(name: str, header: str, width: int = 104, tooltip: str = "") -> Colum
         value: Decimal = getattr(account, name)
         return value
 
-    return Column(name, header, display, sort_key, RIGHT, width, tooltip)
+    return Column(name, header, display, sort_key, RIGHT, width, tooltip, lambda a: plain_decimal(sort_key(a)))
 
 
 ACCOUNT_COLUMNS: tuple[Column[Account], ...] = (
     Column("login", "Login", lambda a: str(a.login), lambda a: a.login, RIGHT, 76),
     Column("name", "Name", lambda a: a.name, lambda a: a.name.casefold(), LEFT, 170),
     Column("group", "Group", lambda a: a.group, lambda a: a.group.casefold(), LEFT, 130),
-    Column("leverage", "Leverage", lambda a: f"1:{a.leverage}", lambda a: a.leverage, RIGHT, 76),
+    Column(
+        "leverage",
+        "Leverage",
+        lambda a: f"1:{a.leverage}",
+        lambda a: a.leverage,
+        RIGHT,
+        76,
+        "",
+        lambda a: str(a.leverage),
+    ),
     _money("balance", "Balance"),
     _money("credit", "Credit", 90),
     _money("equity", "Equity"),
@@ -61,6 +70,7 @@ ACCOUNT_COLUMNS: tuple[Column[Account], ...] = (
         RIGHT,
         100,
         "Equity / margin. Amber under 200 %, red at margin call (under 100 %); — = no open positions",
+        lambda a: plain_decimal(a.margin_level),
     ),
 )
 _COLUMN = {c.key: i for i, c in enumerate(ACCOUNT_COLUMNS)}

@@ -39,6 +39,8 @@ class Column(Generic[R]):
         align: where the text sits; numbers are right-aligned.
         width: the default width in pixels.
         tooltip: the header's tooltip.
+        export: turns a row into the text a CSV export writes (``None`` = the cell text);
+            money is written as a plain decimal, without thousands separators.
     """
 
     key: str
@@ -48,6 +50,16 @@ class Column(Generic[R]):
     align: Qt.AlignmentFlag = LEFT
     width: int = 80
     tooltip: str = ""
+    export: Callable[[R], str] | None = None
+
+    def export_text(self, row: R) -> str:
+        """What a CSV export writes for ``row`` in this column."""
+        return (self.export or self.display)(row)
+
+
+def plain_decimal(value: Decimal | None) -> str:
+    """``Decimal("1234567.50")`` → ``1234567.50``: no separators, no exponent; ``None`` → empty."""
+    return "" if value is None else f"{value:f}"
 
 
 def format_money(value: Decimal) -> str:

@@ -180,6 +180,19 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return self._rows[self._view[view_row]]
         return None
 
+    def rows_shown(self) -> list[R]:
+        """The rows the filter lets through, in the order shown."""
+        return [self._rows[i] for i in self._view]
+
+    def rows_ordered(self) -> list[R]:
+        """Every row, filtered out or not, in the current order."""
+        return [self._rows[i] for i in self._ordered(list(range(len(self._rows))))]
+
+    def rows_at(self, view_rows: Iterable[int]) -> list[R]:
+        """The rows shown at ``view_rows``, top to bottom (places outside the table are skipped)."""
+        view = self._view
+        return [self._rows[view[place]] for place in sorted(set(view_rows)) if 0 <= place < len(view)]
+
     def view_row_of(self, row: int) -> int:
         """Where row number ``row`` is shown, or -1 when filtered out."""
         return self._pos[row] if 0 <= row < len(self._pos) else -1

@@ -1,19 +1,35 @@
-"""AccountsPanel: the quick filter, the account grid and the "Balance operation…" button.
+"""AccountsPanel: the quick filter, the account grid, "Export" and the "Balance operation…" button.
 
 Double-click, Enter or the context menu on an account asks for a balance dialog prefilled
-with that login. The selected account stays selected when the filter changes.
+with that login. The selected account stays selected when the filter changes. Rows can be
+selected several at once (Shift, Ctrl) for an export of the selection.
 
 Imports: PySide6, the standard library, desktop.domain and desktop.ui.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.models import Account, BalanceKind
 from desktop.ui.models.accounts import AccountsTableModel
+from desktop.ui.models.export import ExportScope, write_csv
 from desktop.ui.views.tables import GridView
 
 
@@ -44,6 +60,7 @@ class AccountsPanel(QWidget):
     """
 
     balance_requested = Signal(object, object)
+    exported = Signal(str, str)  # message, level ("ok" or "error")
 
     def __init__(self, model: AccountsTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,8 +74,18 @@ class AccountsPanel(QWidget):
         self.count_label.setObjectName("countLabel")
         self.balance_button = QPushButton("Balance operation…", self)
         self.balance_button.setToolTip("Deposit, withdrawal, credit in / out for the selected account (Ctrl+D)")
+        self.export_button = QToolButton(self)
+        self.export_button.setText("Export")
+        self.export_button.setToolTip("Save all, the visible or the selected accounts as CSV")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_menu = QMenu(self.export_button)
+        for scope in ExportScope:
+            action = export_menu.addAction(f"{scope.value}…")
+            action.triggered.connect(lambda _=False, s=scope: self._on_export_chosen(s))
+        self.export_button.setMenu(export_menu)
         self.table = _AccountsGrid(model, self, stretch_key="name")
         self.table.setObjectName("accountsTable")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._build_layout()
         self.filter_edit.textChanged.connect(model.set_filter)
@@ -77,6 +104,7 @@ class AccountsPanel(QWidget):
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.balance_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -100,6 +128,35 @@ class AccountsPanel(QWidget):
         )
         self.table.scrollTo(index)
         return True
+
+    def export_csv(self, path: Path, scope: ExportScope) -> int:
+        """Write the accounts of ``scope`` to ``path`` as CSV, the shown columns in their order.
+
+        Emits ``exported`` with the outcome (a write error is said plainly, never raised).
+
+        Returns:
+            The number of accounts written, or -1 when the file could not be written.
+        """
+        if scope is ExportScope.ALL:
+            rows = self._model.rows_ordered()
+        elif scope is ExportScope.VISIBLE:
+            rows = self._model.rows_shown()
+        else:
+            rows = self._model.rows_at(index.row() for index in self.table.selectionModel().selectedRows())
+        try:
+            written = write_csv(path, self.table.shown_columns(), rows)
+        except OSError as exc:
+            self.exported.emit(f"Export failed, nothing was written: {exc.strerror or exc} ({path})", "error")
+            return -1
+        noun = "account" if written == 1 else "accounts"
+        self.exported.emit(f"Exported {written:,} {noun} ({scope.value.lower()}) to {path}", "ok")
+        return written
+
+    def _on_export_chosen(self, scope: ExportScope) -> None:
+        default = Path.home() / f"accounts-{datetime.now():%Y%m%d-%H%M%S}.csv"
+        chosen, _ = QFileDialog.getSaveFileName(self, f"Export {scope.value.lower()}", str(default), "CSV (*.csv)")
+        if chosen:
+            self.export_csv(Path(chosen), scope)
 
     def focus_filter(self) -> None:
         """Put the cursor in the filter box with its text selected."""

@@ -15,6 +15,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from desktop.ui.models.columns import Column
 from desktop.ui.models.table import RowTableModel
 from desktop.ui.views.grid_paint import RowPainter
 
@@ -42,6 +43,7 @@ class GridView(QTableView):
     ) -> None:
         super().__init__(parent)
         self.setModel(model)
+        self._columns = model.columns
         self._painter = RowPainter(self, model, [column.align for column in model.columns])
         # Every pixel is painted in paintEvent: no parent repaints beneath a changed cell.
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -75,6 +77,19 @@ class GridView(QTableView):
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint the rows the event's region covers, one model call a row."""
         self._painter.paint(cast("Iterable[QRect]", event.region()))  # a QRegion iterates its rectangles
+
+    def apply_header_sort(self) -> None:
+        """Sort the model as the header's sort indicator says (after the header was restored)."""
+        header = self.horizontalHeader()
+        section = header.sortIndicatorSection()
+        column = section if 0 <= section < len(self._columns) else -1
+        self.model().sort(column, header.sortIndicatorOrder())
+
+    def shown_columns(self) -> list[Column[Any]]:
+        """The columns on screen, left to right (the operator may have moved or hidden some)."""
+        header, columns = self.horizontalHeader(), self._columns
+        visual = (header.logicalIndex(i) for i in range(header.count()))
+        return [columns[c] for c in visual if not header.isSectionHidden(c)]
 
     def preferred_width(self) -> int:
         """The width that shows every column at its default width, plus the scroll bar."""
