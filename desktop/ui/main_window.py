@@ -186,9 +186,9 @@ class MainWindow(QMainWindow):
     # -- actions ----------------------------------------------------------------------------
 
     def open_balance_dialog(self, login: int | None = None, kind: BalanceKind | None = None) -> BalanceDialog:
-        """Open the balance dialog for ``login`` (default: the selected account)."""
+        """Open the balance dialog for ``login`` (default: the selected account, or the only one shown)."""
         if login is None:
-            login = self.accounts_panel.selected_login()
+            login = self.accounts_panel.target_login()
         return self.accounts.open_balance_dialog(self, login, kind or BalanceKind.DEPOSIT)
 
     def reset_layout(self) -> None:

@@ -113,6 +113,24 @@ def test_ctrl_d_opens_the_dialog_for_the_selected_account(qtbot: Any, window: Ma
     dialog.reject()
 
 
+def test_ctrl_d_and_enter_act_on_the_only_account_the_filter_leaves(qtbot: Any, window: MainWindow) -> None:
+    window.find_action.trigger()
+    qtbot.keyClicks(window.accounts_panel.filter_edit, "ivan")
+    assert window.accounts_model.rowCount() == 1
+    assert window.accounts_panel.selected_login() is None  # nothing clicked
+    window.balance_action.trigger()
+    [dialog] = dialogs()
+    assert dialog.form_page.login_edit.text() == str(LOGIN)
+    dialog.reject()
+    qtbot.keyClick(window.accounts_panel.filter_edit, Qt.Key.Key_Return)
+    [dialog] = dialogs()
+    assert dialog.form_page.login_edit.text() == str(LOGIN)
+    dialog.reject()
+    qtbot.keyClicks(window.accounts_panel.filter_edit, "zzz")  # nothing left: Enter does nothing
+    qtbot.keyClick(window.accounts_panel.filter_edit, Qt.Key.Key_Return)
+    assert dialogs() == []
+
+
 def test_filter_box_filters_and_keeps_the_selection(qtbot: Any, window: MainWindow) -> None:
     window.accounts_panel.select_login(LOGIN)
     window.find_action.trigger()

@@ -89,7 +89,8 @@ class AccountsPanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._build_layout()
         self.filter_edit.textChanged.connect(model.set_filter)
-        self.balance_button.clicked.connect(lambda: self.balance_requested.emit(self.selected_login(), None))
+        self.balance_button.clicked.connect(lambda: self.balance_requested.emit(self.target_login(), None))
+        self.filter_edit.returnPressed.connect(self._on_filter_return_pressed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.activated_login.connect(lambda login: self.balance_requested.emit(login, None))
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
@@ -116,6 +117,18 @@ class AccountsPanel(QWidget):
         """The login of the current row, or ``None``."""
         account = self.table.currentIndex().data(Qt.ItemDataRole.UserRole)
         return account.login if isinstance(account, Account) else None
+
+    def target_login(self) -> int | None:
+        """The account an action without a login is for: the current row, else the only one shown.
+
+        An operator who filters down to one account (``100234``, ``jane roe``) acts on it with
+        Ctrl+D or Enter without clicking it first.
+        """
+        login = self.selected_login()
+        if login is None and self._model.rowCount() == 1:
+            only = self._model.row_object(0)
+            login = only.login if only is not None else None
+        return login
 
     def select_login(self, login: int) -> bool:
         """Make ``login``'s row current and scroll to it; ``False`` when it is not shown."""
@@ -162,6 +175,10 @@ class AccountsPanel(QWidget):
         """Put the cursor in the filter box with its text selected."""
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
+
+    def _on_filter_return_pressed(self) -> None:
+        if self._model.rowCount() == 1:
+            self.balance_requested.emit(self.target_login(), None)
 
     def _on_table_double_clicked(self, index: QModelIndex | QPersistentModelIndex) -> None:
         account = index.data(Qt.ItemDataRole.UserRole)
