@@ -75,7 +75,13 @@ class MainWindow(QMainWindow):
         self.quotes = QuotesPresenter(
             workstation.quotes, self.watchlist, self.chart, config.frame_ms, self, paint_quotes=self._paint_quotes_now
         )
-        self.accounts = AccountsPresenter(workstation.accounts, workstation.tasks, self.accounts_model, self)
+        self.accounts = AccountsPresenter(
+            workstation.accounts,
+            workstation.tasks,
+            self.accounts_model,
+            self,
+            hold_order=self.accounts_panel.holds_order,
+        )
         self.session = SessionPresenter(workstation, self)
         self._build_docks()
         self._build_operations_dock()
@@ -172,6 +178,7 @@ class MainWindow(QMainWindow):
         self.quotes.rate_changed.connect(self.status.set_rate)
         self.accounts_panel.balance_requested.connect(self._on_balance_requested)
         self.accounts_panel.exported.connect(self.status.show_event)
+        self.accounts.resort_held.connect(self.accounts_panel.show_resort_hint)
         self.accounts_model.counts_changed.connect(lambda _shown, total: self.status.set_accounts(total))
         self.accounts.stale_changed.connect(self._on_accounts_stale_changed)
         self.accounts.operation_finished.connect(self.status.show_event)

@@ -131,6 +131,34 @@ def test_ctrl_d_and_enter_act_on_the_only_account_the_filter_leaves(qtbot: Any, 
     assert dialogs() == []
 
 
+def test_a_selection_holds_the_order_until_re_sort_is_clicked(
+    qtbot: Any, window: MainWindow, workstation: FakeWorkstation
+) -> None:
+    from dataclasses import replace
+    from decimal import Decimal
+
+    panel, model = window.accounts_panel, window.accounts_model
+    window.show()
+    panel.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)  # balance, high to low
+    top = model.rows_shown()[0]
+    panel.select_login(LOGIN)
+    last = model.rows_shown()[-1]
+    richer = replace(last, balance=top.balance + Decimal(1))
+    workstation.accounts.accounts_updated.emit((richer,))
+    qtbot.wait(800)  # past the presenter's re-sort interval
+    assert model.rows_shown()[-1].login == last.login  # held: the rows did not move
+    assert panel.resort_button.isVisible()
+    qtbot.mouseClick(panel.resort_button, Qt.MouseButton.LeftButton)
+    assert model.rows_shown()[0].login == last.login
+    assert not panel.resort_button.isVisible()
+    assert panel.selected_login() == LOGIN  # the selection stayed on its account
+    panel.table.clearSelection()
+    poorer = replace(richer, balance=Decimal("-1.00"))
+    workstation.accounts.accounts_updated.emit((poorer,))
+    qtbot.waitUntil(lambda: model.rows_shown()[-1].login == last.login, timeout=3000)  # nothing held: re-sorted
+    assert not panel.resort_button.isVisible()
+
+
 def test_filter_box_filters_and_keeps_the_selection(qtbot: Any, window: MainWindow) -> None:
     window.accounts_panel.select_login(LOGIN)
     window.find_action.trigger()

@@ -51,10 +51,13 @@ class AccountsPresenter(QObject):
             stale), or ``""`` once it works again.
         operation_finished(str, str): a one-line summary of a balance operation's outcome and
             its level: ``ok``, ``error`` (refused, nothing applied) or ``warning`` (unknown).
+        resort_held(bool): new figures put the sorted grid out of order and ``hold_order``
+            said to keep it (True), or the order is current again (False).
     """
 
     stale_changed = Signal(str)
     operation_finished = Signal(str, str)
+    resort_held = Signal(bool)
 
     def __init__(
         self,
@@ -64,8 +67,10 @@ class AccountsPresenter(QObject):
         parent: QObject | None = None,
         *,
         resort_ms: int = RESORT_MS,
+        hold_order: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._hold_order = hold_order
         self._service = accounts
         self._tasks = tasks
         self._model = model
@@ -107,7 +112,13 @@ class AccountsPresenter(QObject):
             self._resort.start()
 
     def _on_resort_timeout(self) -> None:
+        if self._model.sort_pending and self._hold_order is not None and self._hold_order():
+            # The operator is pointing at the grid or has a selection: rows must not jump.
+            self.resort_held.emit(True)
+            self._resort.start()  # look again later
+            return
         self._model.apply_pending_sort()
+        self.resort_held.emit(False)
 
     def _on_service_refresh_failed(self, reason: str) -> None:
         self.stale_changed.emit(f"Margin refresh failed: {reason}")

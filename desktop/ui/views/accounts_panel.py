@@ -72,6 +72,14 @@ class AccountsPanel(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
+        self.resort_button = QToolButton(self)
+        self.resort_button.setObjectName("resortHint")
+        self.resort_button.setText("Re-sort")
+        self.resort_button.setToolTip(
+            "New figures changed the order. The grid holds it while you point at it or have a "
+            "selection; click to re-sort now."
+        )
+        self.resort_button.hide()
         self.balance_button = QPushButton("Balance operation…", self)
         self.balance_button.setToolTip("Deposit, withdrawal, credit in / out for the selected account (Ctrl+D)")
         self.export_button = QToolButton(self)
@@ -91,6 +99,7 @@ class AccountsPanel(QWidget):
         self.filter_edit.textChanged.connect(model.set_filter)
         self.balance_button.clicked.connect(lambda: self.balance_requested.emit(self.target_login(), None))
         self.filter_edit.returnPressed.connect(self._on_filter_return_pressed)
+        self.resort_button.clicked.connect(self._on_resort_clicked)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.activated_login.connect(lambda login: self.balance_requested.emit(login, None))
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
@@ -104,6 +113,7 @@ class AccountsPanel(QWidget):
         bar.setContentsMargins(6, 4, 6, 4)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.resort_button)
         bar.addSpacing(12)
         bar.addWidget(self.export_button)
         bar.addWidget(self.balance_button)
@@ -170,6 +180,18 @@ class AccountsPanel(QWidget):
         chosen, _ = QFileDialog.getSaveFileName(self, f"Export {scope.value.lower()}", str(default), "CSV (*.csv)")
         if chosen:
             self.export_csv(Path(chosen), scope)
+
+    def holds_order(self) -> bool:
+        """Whether the rows must not move now: the pointer is over the grid, or rows are selected."""
+        return self.table.viewport().underMouse() or self.table.selectionModel().hasSelection()
+
+    def show_resort_hint(self, shown: bool) -> None:
+        """Show or hide the "Re-sort" hint (the grid holds an order new figures have changed)."""
+        self.resort_button.setVisible(shown)
+
+    def _on_resort_clicked(self) -> None:
+        self._model.apply_pending_sort()
+        self.resort_button.hide()
 
     def focus_filter(self) -> None:
         """Put the cursor in the filter box with its text selected."""
