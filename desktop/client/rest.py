@@ -18,6 +18,9 @@ from uuid import UUID
 
 import httpx
 from cplugin_webapi_sdk import CPluginWebApiAsyncClient, unwrap, unwrap_with_meta
+from cplugin_webapi_sdk._generated.api.mt4_v_2_groups import (
+    get_api_v_2_mt4_trade_platform_groups_get as groups_get,
+)
 from cplugin_webapi_sdk._generated.api.mt4_v_2_history import (
     get_api_v_2_mt4_trade_platform_trades_user_history_login as trades_user_history,
 )
@@ -44,7 +47,15 @@ from desktop.client.row_memo import RowMemo
 from desktop.client.set_aside import SetAside
 from desktop.config import Credentials
 from desktop.domain.errors import InvalidInput
-from desktop.domain.models import Account, BalanceOperation, MarginSnapshot, Quote, SymbolSpec, TradePlatform
+from desktop.domain.models import (
+    Account,
+    BalanceOperation,
+    GroupLevels,
+    MarginSnapshot,
+    Quote,
+    SymbolSpec,
+    TradePlatform,
+)
 from desktop.domain.operations import HistoryRecord
 
 USERS_PAGE = 1000
@@ -163,6 +174,11 @@ class WebApi:
         """
         rows = await self._call("Loading margins", margins_get)
         return await self._margin_rows.decode_rows(rows)
+
+    async def group_levels(self) -> list[GroupLevels]:
+        """Every group's margin-call and stop-out levels (``GroupsGet``)."""
+        rows = await self._call("Loading groups", groups_get)
+        return self.set_aside.decode_rows("GroupsGet", rows, wire.group_levels)
 
     async def account(self, login: int) -> Account:
         """One account read live from the trade server, with its margin.

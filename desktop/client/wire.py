@@ -20,7 +20,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from desktop.domain.errors import DecodeError
-from desktop.domain.models import Account, AccountChange, MarginSnapshot, Quote, SymbolSpec, TradePlatform
+from desktop.domain.models import (
+    Account,
+    AccountChange,
+    GroupLevels,
+    MarginSnapshot,
+    Quote,
+    SymbolSpec,
+    TradePlatform,
+)
 
 _CENT = Decimal("0.01")
 JsonObject = dict[str, Any]
@@ -132,6 +140,21 @@ def tick_info(obj: object) -> Quote:
     """An ``MT4TickInfo`` (REST): ``time`` rather than the hub's ``lastTime``."""
     f = Fields("MT4TickInfo", obj)
     return Quote(f.name("symbol"), f.number("bid"), f.number("ask"), parse_time(f.raw("time")))
+
+
+def group_levels(obj: object) -> GroupLevels:
+    """An ``MT4Group``'s margin-call and stop-out levels, with their unit (percent or money)."""
+    f = Fields("MT4Group", obj)
+    unit = f.raw("marginControllingType")
+    if unit not in ("Percent", "Currency"):
+        raise f.fail("marginControllingType", f"is {unit!r:.40}, not Percent or Currency")
+    return GroupLevels(
+        group=f.name("group"),
+        margin_call=Decimal(f.integer("marginCall")),
+        stop_out=Decimal(f.integer("marginStopout")),
+        in_money=unit == "Currency",
+        currency=f.text("currency"),
+    )
 
 
 MARGIN_SNAPSHOT_FIELDS = ("login", "balance", "equity", "margin", "free", "level")

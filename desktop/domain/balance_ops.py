@@ -12,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from desktop.domain.comments import comment_with_reference, reference_for
-from desktop.domain.models import Account, BalanceKind, BalanceOperation
+from desktop.domain.margin_impact import margin_impact
+from desktop.domain.models import Account, BalanceKind, BalanceOperation, GroupLevels
 from desktop.domain.operations import Expectation, Operation, Review
 
 ENDPOINT = "TradeTransaction"
@@ -62,8 +63,11 @@ def balance_kind(operation: Operation) -> BalanceKind:
     return BalanceKind(name)
 
 
-def balance_review(operation: Operation, account: Account | None) -> Review:
-    """Before and after of the figure a balance operation moves, with the warnings the operator must see."""
+def balance_review(operation: Operation, account: Account | None, levels: GroupLevels | None = None) -> Review:
+    """Before and after of the figures a balance operation moves, with the warnings the operator must see.
+
+    ``levels`` are the account's group's margin-call and stop-out levels, when known.
+    """
     kind = balance_kind(operation)
     credit = kind.trade_command == "Credit"
     figure = "Credit" if credit else "Balance"
@@ -71,7 +75,13 @@ def balance_review(operation: Operation, account: Account | None) -> Review:
         return Review(operation, figure, None, None, (unlisted_login_text(operation.login),))
     signed = operation.expect.amount or Decimal(0)
     before = account.credit if credit else account.balance
-    return Review(operation, figure, before, before + signed, _warnings(kind, abs(signed), account))
+    impact = margin_impact(kind, signed, account, levels)
+    effects = (
+        ("Free margin", impact.free_before, impact.free_after),
+        ("Margin level", impact.level_before, impact.level_after),
+    )
+    warnings = _warnings(kind, abs(signed), account) + impact.warnings
+    return Review(operation, figure, before, before + signed, warnings, effects)
 
 
 def unlisted_login_text(login: int) -> str:

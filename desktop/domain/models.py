@@ -173,3 +173,18 @@ class AccountChange:
     leverage: int
     balance: Decimal
     credit: Decimal
+
+
+@dataclass(frozen=True)
+class GroupLevels:
+    """A group's margin-call and stop-out levels (``MT4Group``), in percent or in money.
+
+    ``in_money`` means the levels are amounts of the deposit currency that equity is compared
+    with; otherwise they are margin levels in percent (equity / margin).
+    """
+
+    group: str
+    margin_call: Decimal
+    stop_out: Decimal
+    in_money: bool = False
+    currency: str = ""

@@ -120,6 +120,8 @@ class Review:
     before: Decimal | None
     after: Decimal | None
     warnings: tuple[str, ...] = ()
+    effects: tuple[tuple[str, Decimal | None, Decimal | None], ...] = ()
+    """Other figures the operation moves: ``(name, before, after)``, e.g. free margin, margin level."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, LOGIN_MAX, parse_amount
 from desktop.domain.balance_ops import balance_review, balance_write
 from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import DesktopError, InvalidInput
-from desktop.domain.models import Account, AccountChange, BalanceKind, BalanceOperation, MarginSnapshot
+from desktop.domain.models import Account, AccountChange, BalanceKind, BalanceOperation, GroupLevels, MarginSnapshot
 from desktop.domain.operations import Operation, OperationState, Outcome, Review, new_key
 from desktop.services.pipeline import WritePipeline
 from desktop.services.tasks import TaskOwner
@@ -76,6 +76,8 @@ class AccountService:
         self.max_amount = max_amount
         self._accounts: dict[int, Account] = {}
         self._merged: dict[int, MarginSnapshot] = {}
+        self._levels: dict[str, GroupLevels] = {}
+        """Margin-call and stop-out levels by group, for the review of balance operations."""
         """The snapshots the last refresh merged, by login."""
         self._early: list[AccountChange | MarginSnapshot] | None = []
         """Pushed changes that arrive while the list is still loading; replayed after it."""
@@ -84,6 +86,7 @@ class AccountService:
         """Read every account with its margin, then keep the margins fresh in the background."""
         accounts = tuple(await self._api.accounts())
         self._accounts = {a.login: a for a in accounts}
+        await self._load_levels()
         early, self._early = self._early or [], None
         for item in early:
             self._apply_pushed(item)
@@ -119,7 +122,8 @@ class AccountService:
 
     def review(self, operation: Operation) -> Review:
         """What the operator confirms: the exact write and the figure before and after it."""
-        return balance_review(operation, self._accounts.get(operation.login))
+        account = self._accounts.get(operation.login)
+        return balance_review(operation, account, self._levels.get(account.group) if account else None)
 
     async def submit(self, operation: Operation) -> BalanceResult:
         """Send ``operation`` through the write pipeline; return its outcome and the account as it is now.
@@ -195,6 +199,13 @@ class AccountService:
             self.apply_change(item)
         else:
             self.apply_margin(item)
+
+    async def _load_levels(self) -> None:
+        """Read the groups' margin levels; without them a review simply has no level warning."""
+        try:
+            self._levels = {levels.group: levels for levels in await self._api.group_levels()}
+        except DesktopError as exc:
+            _log.warning("group levels could not be read, reviews will not warn about them: %s", exc)
 
     async def refresh_margins(self) -> tuple[Account, ...]:
         """Merge the server's current margin figures into the accounts; return what changed.

@@ -154,3 +154,33 @@ def test_unreachable_server_is_waited_for_with_the_reason() -> None:
             await ws.aclose()
 
     run(scenario())
+
+
+def test_the_review_of_a_withdrawal_shows_margin_after_and_warns_at_the_groups_levels(
+    credentials: Credentials,
+) -> None:
+    async def scenario() -> None:
+        ws = Workstation(credentials, AppConfig())
+        try:
+            await ws.start()
+            levels = {g.group: g for g in await ws.api.group_levels()}  # the server's GroupsGet
+            account = next(
+                a
+                for a in ws.accounts.all()
+                if a.margin > 0 and a.margin_level and a.group in levels and not levels[a.group].in_money
+            )
+            call = levels[account.group].margin_call
+            # down to just under the margin-call level: equity = margin * (call - 1) / 100
+            target = account.margin * (call - 1) / 100
+            amount = (account.equity - target).quantize(Decimal("0.01"))
+            operation = ws.accounts.prepare(account.login, BalanceKind.WITHDRAWAL, f"{amount:.2f}", "")
+            review = ws.accounts.review(operation)
+            effects = {name: (before, after) for name, before, after in review.effects}
+            assert effects["Free margin"] == (account.free_margin, account.free_margin - amount)
+            assert effects["Margin level"][1] is not None
+            assert effects["Margin level"][1] < call
+            assert any(f"margin-call level of {call:,.2f} %" in w for w in review.warnings), review.warnings
+        finally:
+            await ws.aclose()
+
+    run(scenario())

@@ -14,7 +14,7 @@ import pytest
 
 from desktop.client.rest import WebApi
 from desktop.domain.errors import ApiFailure, InvalidInput, ServerUnreachable
-from desktop.domain.models import Account, AccountChange, BalanceKind, MarginSnapshot
+from desktop.domain.models import Account, AccountChange, BalanceKind, GroupLevels, MarginSnapshot
 from desktop.domain.operations import HistoryRecord, Operation, OperationState
 from desktop.services.accounts import AccountService
 from desktop.services.journal import OperationsJournal
@@ -48,6 +48,9 @@ class ApiStub:
 
     async def accounts(self) -> list[Account]:
         return [make_account(1), make_account(2)]
+
+    async def group_levels(self) -> list[GroupLevels]:
+        return [GroupLevels("real", Decimal(100), Decimal(50))]
 
     async def margins(self) -> list[MarginSnapshot]:
         one = Decimal("150.00")

@@ -16,7 +16,7 @@ from psygnal import Signal
 from desktop.client.set_aside import SetAside
 from desktop.config import AppConfig
 from desktop.domain.amounts import parse_amount
-from desktop.domain.balance_ops import balance_write
+from desktop.domain.balance_ops import balance_review, balance_write
 from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import InvalidInput
 from desktop.domain.models import (
@@ -25,10 +25,11 @@ from desktop.domain.models import (
     BalanceOperation,
     ConnectionState,
     ConnectionStatus,
+    GroupLevels,
     SymbolSpec,
     TradePlatform,
 )
-from desktop.domain.operations import Operation, OperationState, Outcome, new_key, renewed
+from desktop.domain.operations import Operation, OperationState, Outcome, Review, new_key, renewed
 from desktop.domain.quote_book import QuoteBook
 from desktop.services.accounts import BalanceResult
 from desktop.services.journal import JournalEntry
@@ -160,6 +161,8 @@ class FakeAccounts:
     def __init__(self, accounts: Iterable[Account] = ()) -> None:
         self.max_amount = Decimal("1000000.00")
         self._accounts = {a.login: a for a in accounts}
+        self.levels: dict[int, GroupLevels] = {}
+        """The group levels a review uses, by login (none: no level warnings)."""
         self.submitted: list[Operation] = []
         self.reconciled: list[Operation] = []
         self.outcomes: list[BaseException | Outcome | None] = []
@@ -185,6 +188,9 @@ class FakeAccounts:
         if login < 1:
             raise InvalidInput("Choose an account.")
         return balance_write(BalanceOperation(login, kind, amount, checked, new_key()))
+
+    def review(self, operation: Operation) -> Review:
+        return balance_review(operation, self.get(operation.login), self.levels.get(operation.login))
 
     def renew(self, operation: Operation) -> Operation:
         return renewed(operation)

@@ -349,3 +349,27 @@ def test_enter_after_a_refusal_goes_back_to_the_form(qtbot: Any, dialog: Balance
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert dialog.step == Step.FORM
     assert dialog.operation is None
+
+
+def test_the_review_shows_the_margin_after_and_warns_at_the_groups_margin_call(
+    qtbot: Any, fake_accounts: FakeAccounts
+) -> None:
+    from decimal import Decimal
+
+    from desktop.domain.models import GroupLevels
+
+    account = fake_accounts.get(LOGIN)
+    assert account is not None
+    assert (account.equity, account.margin) == (Decimal("1700.00"), Decimal("1000.00"))
+    fake_accounts.levels[LOGIN] = GroupLevels(account.group, margin_call=Decimal(120), stop_out=Decimal(50))
+    dialog = BalanceDialog(fake_accounts.get, fake_accounts.prepare, review=fake_accounts.review)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    fill(qtbot, dialog, str(LOGIN), "600", kind=BalanceKind.WITHDRAWAL)
+    review(qtbot, dialog)
+    margin = dialog.review_page.values["margin"].text()
+    assert "Free margin  700.00  \u2192  100.00" in margin
+    assert "Margin level  170.00 %  \u2192  110.00 %" in margin
+    warning = dialog.review_page.warning.text()
+    assert "margin level would be 110.00 %, at or under the margin-call level of 120.00 %" in warning
+    assert dialog.review_page.confirm_button.isEnabled()  # a warning, not a block: the server decides

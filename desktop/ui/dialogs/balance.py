@@ -39,7 +39,7 @@ from desktop.domain.balance_ops import balance_review, unlisted_login_text
 from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import DesktopError, InvalidInput
 from desktop.domain.models import Account, BalanceKind
-from desktop.domain.operations import Operation, OperationState, Outcome
+from desktop.domain.operations import Operation, OperationState, Outcome, Review
 from desktop.services.journal import JournalError
 from desktop.ui.dialogs.balance_pages import FormPage, ResultPage, ReviewPage, SendingPage
 from desktop.ui.dialogs.balance_text import (
@@ -59,6 +59,8 @@ LookupAccount = Callable[[int], Account | None]
 """Returns the account with a login as last seen, or ``None``."""
 
 PrepareOperation = Callable[[int, BalanceKind, str, str], Operation]
+ReviewOperation = Callable[[Operation], Review]
+"""The service's review of an operation (its figures and warnings, with the group's levels)."""
 """``(login, kind, amount_text, comment) -> Operation``; raises InvalidInput."""
 
 
@@ -93,8 +95,10 @@ class BalanceDialog(QDialog):
         login: int | None = None,
         kind: BalanceKind = BalanceKind.DEPOSIT,
         max_amount: Decimal | None = None,
+        review: ReviewOperation | None = None,
     ) -> None:
         super().__init__(parent)
+        self._review = review
         self.setWindowTitle("Balance operation")
         self.setObjectName("balanceDialog")
         self.setMinimumWidth(540)
@@ -276,7 +280,8 @@ class BalanceDialog(QDialog):
 
     def _fill_review(self, operation: Operation) -> None:
         account = self._lookup(operation.login)
-        texts, warning = review_texts(balance_review(operation, account), account)
+        review = self._review(operation) if self._review is not None else balance_review(operation, account)
+        texts, warning = review_texts(review, account)
         for name, text in texts.items():
             self.review_page.values[name].setText(text)
         amount = operation.expect.amount or 0

@@ -163,7 +163,7 @@ class ReviewPage(QWidget):
         None of its own; the dialog connects to its buttons.
     """
 
-    FIELDS = ("operation", "account", "amount", "comment", "before_after", "reference", "key", "request")
+    FIELDS = ("operation", "account", "amount", "comment", "before_after", "margin", "reference", "key", "request")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,7 +184,8 @@ class ReviewPage(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         captions = (
-            "Operation", "Account", "Amount", "Comment as stored", "Effect", "Reference", "Idempotency key", "Sent as",
+            "Operation", "Account", "Amount", "Comment as stored", "Effect", "Margin after", "Reference",
+            "Idempotency key", "Sent as",
         )  # fmt: skip
         for row, (caption, name) in enumerate(zip(captions, self.FIELDS, strict=True)):
             label = QLabel(caption, self)

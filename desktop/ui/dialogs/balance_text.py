@@ -16,7 +16,7 @@ from desktop.domain.errors import DesktopError
 from desktop.domain.models import Account
 from desktop.domain.operations import Operation, Outcome, Review
 from desktop.ui import theme
-from desktop.ui.models.columns import NO_VALUE, format_money, format_signed_money
+from desktop.ui.models.columns import NO_VALUE, format_money, format_percent, format_signed_money
 
 ARROW = "\u2192"
 
@@ -41,6 +41,7 @@ def review_texts(review: Review, account: Account | None) -> tuple[dict[str, str
         "amount": format_signed_money(signed) if signed is not None else NO_VALUE,
         "comment": operation.comment,
         "before_after": _effect(review),
+        "margin": _margin_effects(review),
         "reference": operation.reference,
         "key": operation.key if not operation.supersedes else f"{operation.key}  (replaces {operation.supersedes})",
         "request": request_text(operation),
@@ -63,6 +64,20 @@ def _effect(review: Review) -> str:
     if review.before is None or review.after is None:
         return "Account figures unknown"
     return f"{review.figure}  {format_money(review.before)}  {ARROW}  {format_money(review.after)}"
+
+
+def _margin_effects(review: Review) -> str:
+    """``Free margin 4,991.37 → 3,991.37``, then the margin level (``—`` without open positions)."""
+    if not review.effects:
+        return NO_VALUE
+    lines = []
+    for name, before, after in review.effects:
+        if name == "Margin level":
+            lines.append(f"{name}  {format_percent(before)}  {ARROW}  {format_percent(after)}")
+        else:
+            shown = (format_money(v) if v is not None else NO_VALUE for v in (before, after))
+            lines.append(f"{name}  {f'  {ARROW}  '.join(shown)}")
+    return "\n".join(lines)
 
 
 def done_heading(operation: Operation) -> str:

@@ -139,6 +139,7 @@ class AccountsPresenter(QObject):
             login=login,
             kind=kind,
             max_amount=self._service.max_amount,
+            review=self._service.review,
         )
         dialog.confirmed.connect(partial(self._on_dialog_confirmed, dialog))
         dialog.check_requested.connect(partial(self._on_dialog_check_requested, dialog))
