@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from psygnal import Signal
 
+from desktop.client.backoff import Backoff
 from desktop.client.rest import WebApi
 from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, LOGIN_MAX, parse_amount
 from desktop.domain.balance_ops import balance_review, balance_write
@@ -39,6 +41,9 @@ class BalanceResult:
     account: Account | None
     at: datetime
 
+
+LEVELS_BACKOFF = Backoff(base_s=2.0, cap_s=60.0)
+"""Retry delays for reading the groups' margin levels."""
 
 MERGE_SLICE = 250
 """Snapshots merged between two yields to the event loop."""
@@ -68,7 +73,9 @@ class AccountService:
         *,
         refresh_s: float = 2.0,
         max_amount: Decimal = DEFAULT_MAX_AMOUNT,
+        levels_backoff: Backoff = LEVELS_BACKOFF,
     ) -> None:
+        self._levels_backoff = levels_backoff
         self._api = api
         self._tasks = tasks
         self._pipeline = pipeline
@@ -86,12 +93,12 @@ class AccountService:
         """Read every account with its margin, then keep the margins fresh in the background."""
         accounts = tuple(await self._api.accounts())
         self._accounts = {a.login: a for a in accounts}
-        await self._load_levels()
         early, self._early = self._early or [], None
         for item in early:
             self._apply_pushed(item)
         self.accounts_loaded.emit(self.all())
         self._tasks.spawn("margin-refresh", self._refresh_forever())
+        self._tasks.spawn("group-levels", self._load_levels())
         return accounts
 
     def all(self) -> tuple[Account, ...]:
@@ -200,12 +207,23 @@ class AccountService:
         else:
             self.apply_margin(item)
 
+    def group_levels(self, group: str) -> GroupLevels | None:
+        """The margin-call and stop-out levels of ``group``, once the server's groups are read."""
+        return self._levels.get(group)
+
     async def _load_levels(self) -> None:
-        """Read the groups' margin levels; without them a review simply has no level warning."""
-        try:
-            self._levels = {levels.group: levels for levels in await self._api.group_levels()}
-        except DesktopError as exc:
-            _log.warning("group levels could not be read, reviews will not warn about them: %s", exc)
+        """Read the groups' margin levels, retrying with backoff until the server answers.
+
+        Until then a review has no level warning; start-up never waits for them.
+        """
+        for attempt in itertools.count():
+            try:
+                self._levels = {levels.group: levels for levels in await self._api.group_levels()}
+                return
+            except DesktopError as exc:
+                delay = self._levels_backoff.delay(attempt)
+                _log.warning("group levels could not be read (%s); trying again in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
 
     async def refresh_margins(self) -> tuple[Account, ...]:
         """Merge the server's current margin figures into the accounts; return what changed.

@@ -169,6 +169,7 @@ def test_the_review_of_a_withdrawal_shows_margin_after_and_warns_at_the_groups_l
                 for a in ws.accounts.all()
                 if a.margin > 0 and a.margin_level and a.group in levels and not levels[a.group].in_money
             )
+            await wait_until(lambda: ws.accounts.group_levels(account.group) is not None)  # read in the background
             call = levels[account.group].margin_call
             # down to just under the margin-call level: equity = margin * (call - 1) / 100
             target = account.margin * (call - 1) / 100

@@ -162,6 +162,46 @@ def test_refresh_merges_margins_of_known_accounts_only() -> None:
     assert len(svc) == 2
 
 
+class FlakyGroupsStub(ApiStub):
+    """GroupsGet fails twice (a proxy's 502), then answers."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.group_calls = 0
+
+    async def group_levels(self) -> list[GroupLevels]:
+        self.group_calls += 1
+        if self.group_calls <= 2:
+            raise ServerUnreachable("Loading groups: the WebAPI is unavailable (HTTP 502).")
+        return await super().group_levels()
+
+
+def test_group_levels_are_read_in_the_background_and_retried_until_the_server_answers() -> None:
+    from desktop.client.backoff import Backoff
+
+    api = FlakyGroupsStub()
+    pipeline = WritePipeline(
+        api, OperationsJournal(Path(tempfile.mkdtemp()) / "j.sqlite3"), operator="ann", platform="p", policy=QUICK
+    )
+    svc = AccountService(cast(WebApi, api), TaskOwner(), pipeline, levels_backoff=Backoff(base_s=0.01, cap_s=0.02))
+
+    async def run() -> GroupLevels | None:
+        await svc.load()  # the load does not wait for the groups
+        assert svc.group_levels("real") is None
+        for _ in range(200):
+            if svc.group_levels("real") is not None:
+                break
+            await asyncio.sleep(0.01)
+        await svc._tasks.aclose()
+        return svc.group_levels("real")
+
+    levels = asyncio.run(run())
+    assert levels == GroupLevels("real", Decimal(100), Decimal(50))
+    assert api.group_calls == 3
+    review = svc.review(svc.prepare(1, BalanceKind.WITHDRAWAL, "1", ""))
+    assert [name for name, _, _ in review.effects] == ["Free margin", "Margin level"]
+
+
 class SameSnapshotsStub(ApiStub):
     """Gives back the same snapshot objects at every poll, as WebApi does for unchanged rows."""
 
