@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from desktop.ui.models.accounts import AccountsTableModel
 from desktop.ui.models.export import ExportScope
@@ -21,9 +21,15 @@ def panel(qtbot: Any, qtmodeltester: Any) -> AccountsPanel:
     model = AccountsTableModel()
     model.replace_all(
         [
-            make_account(100001, name="Anna Kowalski", balance=Decimal("1234567.50"), margin_level=Decimal("812.25")),
+            make_account(
+                100001,
+                name="Anna Kowalski",
+                group="real\\usd-std",
+                balance=Decimal("1234567.50"),
+                margin_level=Decimal("812.25"),
+            ),
             make_account(100002, name="Ben Okafor", group="real\\eur-std", leverage=30),
-            make_account(100003, name="Chen, Wei", balance=Decimal("-12.00")),
+            make_account(100003, name="Chen, Wei", group="real\\usd-pro", balance=Decimal("-12.00")),
         ]
     )
     qtmodeltester.check(model)
@@ -94,3 +100,30 @@ def test_a_write_error_is_said_plainly_and_leaves_nothing_behind(panel: Accounts
     assert folder.is_dir()
     assert not list(folder.iterdir())
     assert not list(tmp_path.glob(".export-*"))  # no temporary file left
+
+
+def test_the_filters_bar_combines_a_group_mask_and_ranges_with_the_quick_filter(
+    qtbot: Any, panel: AccountsPanel
+) -> None:
+    model = panel.table.model()
+    qtbot.mouseClick(panel.filters_button, Qt.MouseButton.LeftButton)
+    bar = panel.filters_bar
+    assert bar.isVisible()
+    qtbot.keyClicks(bar.mask_edit, "real*,!real\\eur-std")
+    assert [a.login for a in model.rows_shown()] == [100001, 100003]
+    low, _ = bar.bound_edits["balance"]
+    qtbot.keyClicks(low, "0")
+    assert [a.login for a in model.rows_shown()] == [100001]  # Chen's balance is -12.00
+    assert panel.count_label.text() == "1 of 3 accounts"
+    qtbot.keyClicks(low, ",5")  # "0,5": not one number
+    assert "not applied" in bar.error.text()
+    assert bar.error.isVisible()
+    assert [a.login for a in model.rows_shown()] == [100001]  # the last readable filter stays
+    panel.filter_edit.setText("kowalski")
+    assert [a.login for a in model.rows_shown()] == [100001]
+    panel.filter_edit.setText("chen")
+    assert model.rows_shown() == []  # quick filter AND the bar
+    qtbot.mouseClick(panel.filters_button, Qt.MouseButton.LeftButton)  # hiding the bar clears it
+    assert not bar.isVisible()
+    assert bar.mask_edit.text() == ""
+    assert [a.login for a in model.rows_shown()] == [100003]

@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
+from desktop.domain.account_filter import AccountFilter
 from desktop.domain.models import Account
 from desktop.ui import theme
 from desktop.ui.models.columns import LEFT, RIGHT, Column, format_money, format_percent, plain_decimal
@@ -97,6 +98,7 @@ class AccountsTableModel(RowTableModel[Account]):
         self._by_login: dict[int, int] = {}
         self._search: list[str] = []
         self._terms: tuple[str, ...] = ()
+        self._figures = AccountFilter()
         self._filter_text = ""
         self._warn_level = warn_level
         self._call_level = call_level
@@ -195,9 +197,26 @@ class AccountsTableModel(RowTableModel[Account]):
         self.endResetModel()
         self._emit_counts()
 
+    @property
+    def account_filter(self) -> AccountFilter:
+        """The group mask and figure ranges in force (inactive by default)."""
+        return self._figures
+
+    def set_account_filter(self, account_filter: AccountFilter) -> None:
+        """Show only accounts that also pass ``account_filter`` (with the quick filter). A model reset."""
+        if account_filter == self._figures:
+            return
+        self.beginResetModel()
+        self._figures = account_filter
+        self._rebuild_view()
+        self.endResetModel()
+        self._emit_counts()
+
     def _accepts(self, row: int) -> bool:
         text = self._search[row]
-        return all(term in text for term in self._terms)
+        if not all(term in text for term in self._terms):
+            return False
+        return not self._figures.active or self._figures.accepts(self._rows[row])
 
     # -- lookups --------------------------------------------------------------------------
 

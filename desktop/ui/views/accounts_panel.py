@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.models import Account, BalanceKind
 from desktop.ui.models.accounts import AccountsTableModel
 from desktop.ui.models.export import ExportScope, write_csv
+from desktop.ui.views.account_filters import AccountFiltersBar
 from desktop.ui.views.tables import GridView
 
 
@@ -82,6 +83,12 @@ class AccountsPanel(QWidget):
         self.resort_button.hide()
         self.balance_button = QPushButton("Balance operation…", self)
         self.balance_button.setToolTip("Deposit, withdrawal, credit in / out for the selected account (Ctrl+D)")
+        self.filters_button = QToolButton(self)
+        self.filters_button.setText("Filters")
+        self.filters_button.setCheckable(True)
+        self.filters_button.setToolTip("Group mask and ranges on balance, equity, free margin and margin level")
+        self.filters_bar = AccountFiltersBar(self)
+        self.filters_bar.hide()
         self.export_button = QToolButton(self)
         self.export_button.setText("Export")
         self.export_button.setToolTip("Save all, the visible or the selected accounts as CSV")
@@ -100,6 +107,8 @@ class AccountsPanel(QWidget):
         self.balance_button.clicked.connect(lambda: self.balance_requested.emit(self.target_login(), None))
         self.filter_edit.returnPressed.connect(self._on_filter_return_pressed)
         self.resort_button.clicked.connect(self._on_resort_clicked)
+        self.filters_button.toggled.connect(self._on_filters_toggled)
+        self.filters_bar.filter_changed.connect(model.set_account_filter)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.activated_login.connect(lambda login: self.balance_requested.emit(login, None))
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
@@ -115,12 +124,14 @@ class AccountsPanel(QWidget):
         bar.addWidget(self.count_label)
         bar.addWidget(self.resort_button)
         bar.addSpacing(12)
+        bar.addWidget(self.filters_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.balance_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(bar)
+        layout.addWidget(self.filters_bar)
         layout.addWidget(self.table, 1)
 
     def selected_login(self) -> int | None:
@@ -188,6 +199,14 @@ class AccountsPanel(QWidget):
     def show_resort_hint(self, shown: bool) -> None:
         """Show or hide the "Re-sort" hint (the grid holds an order new figures have changed)."""
         self.resort_button.setVisible(shown)
+
+    def _on_filters_toggled(self, shown: bool) -> None:
+        """Show the filter bar; hiding it clears its filter, so no account is hidden out of sight."""
+        self.filters_bar.setVisible(shown)
+        if shown:
+            self.filters_bar.mask_edit.setFocus()
+        else:
+            self.filters_bar.clear()
 
     def _on_resort_clicked(self) -> None:
         self._model.apply_pending_sort()
