@@ -266,7 +266,9 @@ def test_the_start_waits_out_proxy_errors_and_then_everything_loads(
         async with desk(credentials) as d:
             assert d.workstation.startup.retries > 0
             assert len(d.workstation.accounts) > 1000
-            assert d.window.status.message.text() == ""  # the connecting message went with its cause
+            # The connecting message went with its cause. The scenario still fails every 4th
+            # request, so a margin refresh may rightly report its own 502 meanwhile.
+            assert "Connecting" not in d.window.status.message.text()
             sim.call(sim.control.scenarios.stop_all)
 
     run(arun, scenario)
