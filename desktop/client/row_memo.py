@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from desktop.client.set_aside import SetAside
+from desktop.client.set_aside import SetAside, list_answer
 from desktop.domain.errors import DecodeError
 
 T = TypeVar("T")
@@ -56,8 +56,7 @@ class RowMemo(Generic[T]):
         Raises:
             DecodeError: when the answer is not a list at all (nothing of it can be read).
         """
-        if not isinstance(rows, list):
-            raise DecodeError(self._source, "(answer)", f"is {type(rows).__name__}, not a list of records")
+        rows = list_answer(self._source, rows)
         last, kept, records = self._last, {}, []
         for i, row in enumerate(rows):
             if not i % SLICE and len(rows) > SLICE:

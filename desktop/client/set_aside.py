@@ -70,9 +70,7 @@ class SetAside:
         Raises:
             DecodeError: when the answer is not a list at all (nothing of it can be read).
         """
-        if not isinstance(rows, list):
-            raise DecodeError(source, "(answer)", f"is {type(rows).__name__}, not a list of records")
-        return list(self._readable(source, rows, decode))
+        return list(self._readable(source, list_answer(source, rows), decode))
 
     def _readable(self, source: str, rows: Iterable[Any], decode: Callable[[Any], T]) -> Iterable[T]:
         for row in rows:
@@ -80,6 +78,17 @@ class SetAside:
                 yield decode(row)
             except DecodeError as exc:
                 self.add(source, row, exc)
+
+
+def list_answer(source: str, rows: object) -> list[Any]:
+    """``rows`` when it is a list answer.
+
+    Raises:
+        DecodeError: when the answer is not a list at all (nothing of it can be read).
+    """
+    if not isinstance(rows, list):
+        raise DecodeError(source, "(answer)", f"is {type(rows).__name__}, not a list of records")
+    return rows
 
 
 def shorten(payload: object) -> str:

@@ -20,12 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from desktop.domain.amounts import parse_amount
+from desktop.domain.amounts import parse_decimal
 from desktop.domain.errors import InvalidInput
 from desktop.domain.models import Account
-
-_NO_LIMIT = Decimal("1e30")
-_ZERO = re.compile(r"0+(?:\.0{1,2})?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -73,10 +70,7 @@ def parse_bound(text: str) -> Decimal | None:
     if not typed:
         return None
     negative = typed.startswith("-")
-    magnitude = typed[1:].strip() if negative else typed
-    if _ZERO.fullmatch(magnitude):
-        return Decimal("0.00")
-    value = parse_amount(magnitude, maximum=_NO_LIMIT)
+    value = parse_decimal(typed[1:] if negative else typed)
     return -value if negative else value
 
 
@@ -135,11 +129,12 @@ def build_filter(mask: str, bounds: dict[str, tuple[str, str]]) -> AccountFilter
     """
     ranges = []
     for name, (low_text, high_text) in bounds.items():
+        label = name.replace("_", " ").capitalize()
         try:
             low, high = parse_bound(low_text), parse_bound(high_text)
         except InvalidInput as exc:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()}: {exc}") from exc
+            raise InvalidInput(f"{label}: {exc}") from exc
         if low is not None and high is not None and low > high:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()}: the lower bound is above the upper one.")
+            raise InvalidInput(f"{label}: the lower bound is above the upper one.")
         ranges.append(FigureRange(name, FIGURES[name], low, high))
     return AccountFilter(parse_group_mask(mask), tuple(ranges))

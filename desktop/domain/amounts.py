@@ -41,17 +41,29 @@ def parse_amount(text: str, maximum: Decimal = DEFAULT_MAX_AMOUNT) -> Decimal:
     Raises:
         InvalidInput: with a message that says what is wrong.
     """
+    value = parse_decimal(text)
+    if value <= 0:
+        raise InvalidInput("The amount must be greater than zero.")
+    if value > maximum:
+        raise InvalidInput(f"The amount is above the limit of {maximum:,.2f} for one operation.")
+    return value
+
+
+def parse_decimal(text: str) -> Decimal:
+    """What the operator typed, read by the amount grammar alone: zero allowed, no limit.
+
+    The one reading of typed figures that :func:`parse_amount` narrows to an operation's
+    amount, and that filter bounds use as it is.
+
+    Raises:
+        InvalidInput: empty text, or text that is not one amount (with its reason).
+    """
     typed = text.strip()
     if not typed:
         raise InvalidInput("Enter an amount.")
     if _AMOUNT.fullmatch(typed) is None:
         raise InvalidInput(_amount_problem(typed))
-    value = Decimal(typed.replace(",", ""))
-    if value <= 0:
-        raise InvalidInput("The amount must be greater than zero.")
-    if value > maximum:
-        raise InvalidInput(f"The amount is above the limit of {maximum:,.2f} for one operation.")
-    return value.quantize(Decimal("0.01"))
+    return Decimal(typed.replace(",", "")).quantize(Decimal("0.01"))
 
 
 def _amount_problem(typed: str) -> str:

@@ -37,14 +37,15 @@ def margin_impact(kind: BalanceKind, signed: Decimal, account: Account, levels: 
     """The account's margin figures after ``signed`` reaches its balance or credit."""
     equity = account.equity + signed
     free = account.free_margin + signed
-    level = _level(equity, account.margin)
+    level = margin_level(equity, account.margin)
     warnings: tuple[str, ...] = ()
     if signed < 0 and kind in (BalanceKind.WITHDRAWAL, BalanceKind.CREDIT_OUT) and levels is not None:
         warnings = _level_warnings(kind, equity, level, account, levels)
     return MarginImpact(account.free_margin, free, account.margin_level, level, warnings)
 
 
-def _level(equity: Decimal, margin: Decimal) -> Decimal | None:
+def margin_level(equity: Decimal, margin: Decimal) -> Decimal | None:
+    """``equity / margin`` in percent, to the cent; ``None`` when no margin is in use."""
     return (equity / margin * 100).quantize(CENT) if margin > 0 else None
 
 

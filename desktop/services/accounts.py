@@ -25,6 +25,7 @@ from desktop.domain.amounts import DEFAULT_MAX_AMOUNT, LOGIN_MAX, parse_amount
 from desktop.domain.balance_ops import balance_review, balance_write
 from desktop.domain.comments import check_operator_comment
 from desktop.domain.errors import DesktopError, InvalidInput
+from desktop.domain.margin_impact import margin_level
 from desktop.domain.models import Account, AccountChange, BalanceKind, BalanceOperation, GroupLevels, MarginSnapshot
 from desktop.domain.operations import Operation, OperationState, Outcome, Review, new_key
 from desktop.services.pipeline import WritePipeline
@@ -75,7 +76,6 @@ class AccountService:
         max_amount: Decimal = DEFAULT_MAX_AMOUNT,
         levels_backoff: Backoff = LEVELS_BACKOFF,
     ) -> None:
-        self._levels_backoff = levels_backoff
         self._api = api
         self._tasks = tasks
         self._pipeline = pipeline
@@ -83,9 +83,10 @@ class AccountService:
         self.max_amount = max_amount
         self._accounts: dict[int, Account] = {}
         self._merged: dict[int, MarginSnapshot] = {}
+        """The snapshots the last refresh merged, by login."""
         self._levels: dict[str, GroupLevels] = {}
         """Margin-call and stop-out levels by group, for the review of balance operations."""
-        """The snapshots the last refresh merged, by login."""
+        self._levels_backoff = levels_backoff
         self._early: list[AccountChange | MarginSnapshot] | None = []
         """Pushed changes that arrive while the list is still loading; replayed after it."""
 
@@ -277,7 +278,7 @@ def changed_account(account: Account | None, change: AccountChange) -> Account:
             equity, Decimal("0.00"), equity, None,
         )  # fmt: skip
     equity = account.equity + (change.balance - account.balance) + (change.credit - account.credit)
-    level = (equity / account.margin * 100).quantize(Decimal("0.01")) if account.margin else None
+    level = margin_level(equity, account.margin)
     return dataclasses.replace(
         account,
         name=change.name or account.name,
