@@ -20,6 +20,25 @@ def chart(qtbot: Any) -> TickChart:
     return chart
 
 
+def charted(chart: TickChart, ticks: int = 300) -> tuple[QuoteBook, Any]:
+    """EURUSD with ``ticks`` ticks of history, drawn on ``chart``; the book and its series."""
+    book = QuoteBook()
+    feed(book, ticks, [EURUSD])
+    book.flush()
+    series = book.series("EURUSD")
+    assert series is not None
+    chart.set_symbol(EURUSD)
+    chart.set_series(series.view())
+    return book, series
+
+
+def tick(chart: TickChart, book: QuoteBook, series: Any, bid: float, ask: float, stamp: float) -> None:
+    """One more EURUSD tick, drawn as a frame would."""
+    book.apply("EURUSD", bid, ask, stamp)
+    book.flush()
+    chart.set_series(series.view())
+
+
 def test_empty_chart_says_so(chart: TickChart) -> None:
     assert chart.symbol is None
     assert chart.title_text() == "No symbol selected"
@@ -51,13 +70,7 @@ def test_set_series_takes_views_without_copying(chart: TickChart, book_10k: Quot
 
 
 def test_shorter_history_is_drawn_whole(chart: TickChart) -> None:
-    book = QuoteBook()
-    feed(book, 300, [EURUSD])
-    book.flush()
-    series = book.series("EURUSD")
-    assert series is not None
-    chart.set_symbol(EURUSD)
-    chart.set_series(series.view())
+    charted(chart)
     assert len(chart.bid_curve.xData) == 300
 
 
@@ -124,51 +137,31 @@ def test_curve_settings_are_cheap(chart: TickChart) -> None:
 
 
 def test_following_moves_the_view_in_steps_not_every_frame(chart: TickChart) -> None:
-    book = QuoteBook()
-    feed(book, 300, [EURUSD])
-    book.flush()
-    series = book.series("EURUSD")
-    assert series is not None
-    chart.set_symbol(EURUSD)
-    chart.set_series(series.view())
+    book, series = charted(chart)
     box = chart.bid_curve.getViewBox()
     first = box.viewRange()
     view = series.view()
     newest, bid, ask = float(view.time[-1]), float(view.bid[-1]), float(view.ask[-1])
-    book.apply("EURUSD", bid, ask, newest + 0.1)  # inside the room left on the right
-    book.flush()
-    chart.set_series(series.view())
+    tick(chart, book, series, bid, ask, newest + 0.1)  # inside the room left on the right
     assert box.viewRange() == first
-    book.apply("EURUSD", bid, ask, first[0][1] + 1.0)  # past the right edge
-    book.flush()
-    chart.set_series(series.view())
+    tick(chart, book, series, bid, ask, first[0][1] + 1.0)  # past the right edge
     (_, x1), _ = box.viewRange()
     assert x1 > first[0][1] + 1.0
 
 
 def test_each_axis_steps_on_its_own(chart: TickChart) -> None:
     # A step repaints the axis it moves and that axis's grid; the other axis keeps its cache.
-    book = QuoteBook()
-    feed(book, 300, [EURUSD])
-    book.flush()
-    series = book.series("EURUSD")
-    assert series is not None
-    chart.set_symbol(EURUSD)
-    chart.set_series(series.view())
+    book, series = charted(chart)
     box = chart.bid_curve.getViewBox()
     (x0, x1), (_, y1) = box.viewRange()
     view = series.view()
     newest, bid = float(view.time[-1]), float(view.bid[-1])
-    book.apply("EURUSD", y1 + 0.001, y1 + 0.0012, newest + 0.1)  # above the range, inside the time room
-    book.flush()
-    chart.set_series(series.view())
+    tick(chart, book, series, y1 + 0.001, y1 + 0.0012, newest + 0.1)  # above the range, inside the time room
     (nx0, nx1), (_, ny1) = box.viewRange()
     assert (nx0, nx1) == pytest.approx((x0, x1))
     assert ny1 > y1 + 0.0012
     y_range = box.viewRange()[1]
-    book.apply("EURUSD", bid, bid + 0.0002, x1 + 1.0)  # past the right edge, inside the price range
-    book.flush()
-    chart.set_series(series.view())
+    tick(chart, book, series, bid, bid + 0.0002, x1 + 1.0)  # past the right edge, inside the price range
     (_, mx1), y_after = box.viewRange()
     assert mx1 > x1 + 1.0
     assert y_after == pytest.approx(y_range)
